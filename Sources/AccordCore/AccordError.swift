@@ -1,0 +1,56 @@
+/// How an error should be treated at an edge (HTTP status, CLI exit code). Modules say what kind
+/// of failure happened; only the edge decides how to present it.
+public enum ErrorCategory: String, Sendable, Codable {
+    case invalidInput
+    case notFound
+    case conflict
+    case payloadTooLarge
+    case unsupportedMediaType
+    case unauthorized
+    case forbidden
+    case unavailable
+    case `internal`
+}
+
+/// Implemented by the one error type of each module. `code` is stable (snake_case, prefixed with
+/// the module: `casework.invalid_country_code`) and is what tests and clients match on; `reason`
+/// is for humans and may change wording.
+public protocol AccordError: Error, CustomStringConvertible, Sendable {
+    var code: String { get }
+    var reason: String { get }
+    var category: ErrorCategory { get }
+    /// Every problem found, when validation collected more than one. May be empty.
+    var diagnostics: [Diagnostic] { get }
+}
+
+extension AccordError {
+    public var description: String { "\(code): \(reason)" }
+    public var diagnostics: [Diagnostic] { [] }
+}
+
+/// Errors raised by AccordCore's value types.
+public struct CoreError: AccordError, Equatable {
+    public let code: String
+    public let reason: String
+    public let category: ErrorCategory
+
+    public init(code: String, reason: String, category: ErrorCategory = .invalidInput) {
+        self.code = code
+        self.reason = reason
+        self.category = category
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+
+    public static func invalidCountryCode(_ text: String) -> CoreError {
+        CoreError(code: "core.invalid_country_code", reason: "'\(text.prefix(16))' is not an ISO 3166-1 alpha-3 country code")
+    }
+
+    public static func invalidLanguageCode(_ text: String) -> CoreError {
+        CoreError(code: "core.invalid_language_code", reason: "'\(text.prefix(16))' is not an ISO 639-1 language code")
+    }
+
+    public static func invalidDate(_ text: String) -> CoreError {
+        CoreError(code: "core.invalid_date", reason: "'\(text.prefix(32))' is not a valid date (expected YYYY, YYYY-MM or YYYY-MM-DD)")
+    }
+}

@@ -1,0 +1,35 @@
+public import Foundation
+
+/// The source of "now". Injected everywhere a decision depends on time (history, deadlines,
+/// certificate checks) so tests run at fixed dates. Named `WallClock` so it does not shadow the
+/// standard library's `Clock` protocol.
+public protocol WallClock: Sendable {
+    var now: Date { get }
+}
+
+public struct SystemWallClock: WallClock {
+    public init() {}
+    public var now: Date { Date() }
+}
+
+/// A clock that only moves when told to; for tests and reproducible demos.
+public final class ManualWallClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    public init(_ start: Date) {
+        self.current = start
+    }
+
+    public var now: Date {
+        lock.withLock { current }
+    }
+
+    public func advance(by interval: TimeInterval) {
+        lock.withLock { current = current.addingTimeInterval(interval) }
+    }
+
+    public func set(_ date: Date) {
+        lock.withLock { current = date }
+    }
+}

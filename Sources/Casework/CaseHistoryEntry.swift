@@ -1,0 +1,53 @@
+public import AccordCore
+public import Foundation
+
+/// One line of a case's append-only history: who did what, when.
+public struct CaseHistoryEntry: Identifiable, Sendable, Equatable, Codable {
+    public typealias ID = Identifier<CaseHistoryEntry>
+
+    public enum Action: String, Sendable, Codable, CaseIterable {
+        case caseOpened = "case_opened"
+        case statusChanged = "status_changed"
+        case assignmentChanged = "assignment_changed"
+        case detailsChanged = "details_changed"
+        case personLinked = "person_linked"
+        case noteAdded = "note_added"
+        case documentAttached = "document_attached"
+    }
+
+    public let id: ID
+    public let caseID: Case.ID
+    /// 1, 2, 3, … within the case, without gaps.
+    public let sequence: Int
+    public let at: Date
+    public let actor: UserID
+    public let action: Action
+    public let summary: String
+
+    public init(id: ID, caseID: Case.ID, sequence: Int, at: Date, actor: UserID, action: Action, summary: String) {
+        self.id = id
+        self.caseID = caseID
+        self.sequence = sequence
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.summary = summary
+    }
+}
+
+/// A history entry before the repository has given it its place in the sequence.
+public struct HistoryRecord: Sendable, Equatable {
+    public let id: CaseHistoryEntry.ID
+    public let at: Date
+    public let actor: UserID
+    public let action: CaseHistoryEntry.Action
+    public let summary: String
+
+    public init(id: CaseHistoryEntry.ID, at: Date, actor: UserID, action: CaseHistoryEntry.Action, summary: String) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.summary = summary
+    }
+}

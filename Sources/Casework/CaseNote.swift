@@ -1,0 +1,23 @@
+public import AccordCore
+public import Foundation
+
+/// A free-text note on a case. Notes are never edited; a correction is a new note.
+public struct CaseNote: Identifiable, Sendable, Equatable, Codable {
+    public typealias ID = Identifier<CaseNote>
+
+    public let id: ID
+    public let caseID: Case.ID
+    public let author: UserID
+    public let at: Date
+    public let text: String
+
+    public init(id: ID, caseID: Case.ID, author: UserID, at: Date, text: String) {
+        self.id = id
+        self.caseID = caseID
+        self.author = author
+        self.at = at
+        self.text = text
+    }
+
+    public static let maximumLength = 10_000
+}

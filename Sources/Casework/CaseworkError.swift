@@ -1,0 +1,115 @@
+public import AccordCore
+
+/// The one error type of the Casework module. Codes are stable; tests and clients match on them.
+public struct CaseworkError: AccordError, Equatable {
+    public let code: String
+    public let reason: String
+    public let category: ErrorCategory
+    public let diagnostics: [Diagnostic]
+
+    public init(code: String, reason: String, category: ErrorCategory, diagnostics: [Diagnostic] = []) {
+        self.code = code
+        self.reason = reason
+        self.category = category
+        self.diagnostics = diagnostics
+    }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+
+    /// Wraps the problems found by a validator; the first error's code becomes the error's code.
+    public static func invalid(_ diagnostics: [Diagnostic]) -> CaseworkError {
+        let errors = diagnostics.filter { $0.severity == .error }
+        let first = errors.first ?? Diagnostic(code: "casework.invalid_input", message: "invalid input")
+        let reason = errors.count > 1 ? "\(first.message) (and \(errors.count - 1) more problem(s))" : first.message
+        return CaseworkError(code: first.code, reason: reason, category: .invalidInput, diagnostics: errors)
+    }
+
+    public static func personNotFound(_ id: String) -> CaseworkError {
+        CaseworkError(code: "casework.person_not_found", reason: "no person with ID \(id.prefix(64))", category: .notFound)
+    }
+
+    public static func caseNotFound(_ number: String) -> CaseworkError {
+        CaseworkError(code: "casework.case_not_found", reason: "no case \(number.prefix(64))", category: .notFound)
+    }
+
+    public static func documentNotFound(_ id: String) -> CaseworkError {
+        CaseworkError(code: "casework.document_not_found", reason: "no document with ID \(id.prefix(64))", category: .notFound)
+    }
+
+    public static func versionConflict(expected: Int, actual: Int?) -> CaseworkError {
+        let now = actual.map { "it is now at version \($0)" } ?? "it was changed concurrently"
+        return CaseworkError(
+            code: "casework.version_conflict",
+            reason: "the record was changed by someone else: expected version \(expected), \(now); reload and try again",
+            category: .conflict
+        )
+    }
+
+    public static func invalidStatusTransition(from: CaseStatus, to: CaseStatus) -> CaseworkError {
+        CaseworkError(
+            code: "casework.invalid_status_transition",
+            reason: "a case in status '\(from.rawValue)' cannot move to '\(to.rawValue)'",
+            category: .conflict
+        )
+    }
+
+    public static func invalidCaseNumber(_ text: String) -> CaseworkError {
+        CaseworkError(
+            code: "casework.invalid_case_number",
+            reason: "'\(text.prefix(40))' is not a case number (expected e.g. ASY-2026-000042-K)",
+            category: .invalidInput
+        )
+    }
+
+    public static func caseNumberCheckFailed(_ text: String) -> CaseworkError {
+        CaseworkError(
+            code: "casework.case_number_check_failed",
+            reason: "the check character of '\(text.prefix(40))' does not match: the number was probably mistyped",
+            category: .invalidInput
+        )
+    }
+
+    public static func documentTooLarge(limit: Int) -> CaseworkError {
+        CaseworkError(
+            code: "casework.document_too_large",
+            reason: "the document is larger than the limit of \(limit) bytes",
+            category: .payloadTooLarge
+        )
+    }
+
+    public static func emptyDocument() -> CaseworkError {
+        CaseworkError(code: "casework.document_empty", reason: "the document has no content", category: .invalidInput)
+    }
+
+    public static func mediaTypeNotAllowed(_ mediaType: String, allowed: [String]) -> CaseworkError {
+        CaseworkError(
+            code: "casework.media_type_not_allowed",
+            reason: "media type '\(mediaType.prefix(64))' is not accepted; allowed: \(allowed.joined(separator: ", "))",
+            category: .unsupportedMediaType
+        )
+    }
+
+    public static func contentMismatch(_ mediaType: String) -> CaseworkError {
+        CaseworkError(
+            code: "casework.document_content_mismatch",
+            reason: "the content is not a valid \(mediaType) file",
+            category: .unsupportedMediaType
+        )
+    }
+
+    public static func personAlreadyLinked(_ id: String, role: CaseParty.Role) -> CaseworkError {
+        CaseworkError(
+            code: "casework.person_already_linked",
+            reason: "person \(id) is already linked to this case as \(role.rawValue)",
+            category: .conflict
+        )
+    }
+
+    public static func blobMissing(_ digest: String) -> CaseworkError {
+        CaseworkError(
+            code: "casework.document_content_missing",
+            reason: "the content of document \(digest.prefix(16))… is missing from the blob store",
+            category: .internal
+        )
+    }
+}

@@ -1,0 +1,293 @@
+public import AccordCore
+import Foundation
+
+/// The use cases of national case management. Validates input, enforces the rules of the domain
+/// and hands persistence to the repositories. Knows nothing of HTTP, SQL or files.
+public struct CaseworkService: Sendable {
+    public let persons: any PersonRepository
+    public let cases: any CaseRepository
+    public let documents: any DocumentRepository
+    public let blobs: any BlobStore
+    public let clock: any WallClock
+    public let ids: any IdentifierGenerator
+    public let documentPolicy: DocumentPolicy
+
+    public init(
+        persons: any PersonRepository, cases: any CaseRepository, documents: any DocumentRepository, blobs: any BlobStore,
+        clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
+        documentPolicy: DocumentPolicy = DocumentPolicy()
+    ) {
+        self.persons = persons
+        self.cases = cases
+        self.documents = documents
+        self.blobs = blobs
+        self.clock = clock
+        self.ids = ids
+        self.documentPolicy = documentPolicy
+    }
+
+    private var today: CalendarDate { CalendarDate(clock.now) }
+
+    private func record(_ action: CaseHistoryEntry.Action, _ summary: String, by actor: UserID, at: Date) -> HistoryRecord {
+        HistoryRecord(id: .init(ids.next()), at: at, actor: actor, action: action, summary: summary)
+    }
+
+    // MARK: Persons
+
+    public func registerPerson(_ input: PersonInput, by actor: UserID) async throws -> Person {
+        let details = try input.validated(today: today)
+        let now = clock.now
+        let person = Person(id: .init(ids.next()), version: 1, createdAt: now, updatedAt: now, details: details)
+        try await persons.insert(person)
+        return person
+    }
+
+    public func updatePerson(_ id: Person.ID, _ input: PersonInput, expectedVersion: Int?, by actor: UserID) async throws -> Person {
+        guard let expectedVersion else {
+            throw CaseworkError.invalid([Diagnostic(code: "casework.missing_field", message: "expectedVersion is required", path: "expectedVersion")])
+        }
+        var person = try await person(id)
+        let details = try input.validated(today: today)
+        guard person.version == expectedVersion else {
+            throw CaseworkError.versionConflict(expected: expectedVersion, actual: person.version)
+        }
+        person.details = details
+        person.version = expectedVersion + 1
+        person.updatedAt = clock.now
+        try await persons.update(person, expectedVersion: expectedVersion)
+        return person
+    }
+
+    public func person(_ id: Person.ID) async throws -> Person {
+        guard let person = try await persons.person(id) else { throw CaseworkError.personNotFound(id.rawValue) }
+        return person
+    }
+
+    public func persons(_ ids: [Person.ID]) async throws -> [Person.ID: Person] {
+        try await persons.persons(ids)
+    }
+
+    /// Searches by name (case- and accent-insensitive, every word must match) and/or by an
+    /// identity document number (exact, ignoring spaces and case).
+    public func searchPersons(name: String?, documentNumber: String?, limit: Int = 50) async throws -> [Person] {
+        let tokens = TextFolding.tokens(name ?? "")
+        let number = documentNumber.map(TextFolding.documentNumber).flatMap { $0.isEmpty ? nil : $0 }
+        guard !tokens.isEmpty || number != nil else {
+            throw CaseworkError(
+                code: "casework.search_criteria_missing",
+                reason: "give a name or a document number to search for",
+                category: .invalidInput
+            )
+        }
+        guard tokens.count <= 8 else {
+            throw CaseworkError(code: "casework.search_too_broad", reason: "a name search takes at most 8 words", category: .invalidInput)
+        }
+        return try await persons.search(PersonQuery(nameTokens: tokens, documentNumber: number, limit: min(max(limit, 1), 200)))
+    }
+
+    // MARK: Cases
+
+    public func openCase(_ input: CaseInput, by actor: UserID) async throws -> Case {
+        var v = Validation()
+        let type = v.enumeration(input.type, CaseType.self, at: "type", required: true, code: "casework.invalid_case_type")
+        let office = v.parsed(input.office, at: "office", required: true, code: "casework.invalid_office",
+                              expected: "an office code (2–24 of A–Z, 0–9, -)", OfficeCode.init)
+        let officer = v.parsed(input.assignedOfficer, at: "assignedOfficer", code: "casework.invalid_user", expected: "a user name", UserID.init)
+        let title = v.text(input.title, at: "title", maxLength: 200)
+        let principal = v.parsed(input.principalPersonID, at: "principalPersonID", required: true, code: "casework.invalid_id",
+                                 expected: "a person ID", Person.ID.init)
+        var parties: [CaseParty] = principal.map { [CaseParty(personID: $0, role: .principal)] } ?? []
+        for (index, party) in (input.parties ?? []).enumerated() {
+            if let parsed = party.validated(at: "parties[\(index)]", into: &v) {
+                if parsed.role == .principal {
+                    v.fail("casework.invalid_role", "the principal is given by principalPersonID", at: "parties[\(index)].role")
+                } else if parties.contains(where: { $0.personID == parsed.personID && $0.role == parsed.role }) {
+                    v.fail("casework.person_already_linked", "the same person is listed twice in the same role", at: "parties[\(index)]")
+                } else {
+                    parties.append(parsed)
+                }
+            }
+        }
+        try v.finish()
+        try await requireExisting(parties)
+        let now = clock.now
+        let draft = CaseDraft(
+            id: .init(ids.next()), type: type!, year: today.year, office: office!, assignedOfficer: officer,
+            title: title, parties: parties, openedAt: now
+        )
+        return try await cases.open(draft, history: record(.caseOpened, "\(type!.label) case opened at \(office!)", by: actor, at: now))
+    }
+
+    /// Every referenced person must exist; reports all missing ones.
+    private func requireExisting(_ parties: [CaseParty]) async throws {
+        let found = try await persons.persons(parties.map(\.personID))
+        var v = Validation()
+        for (index, party) in parties.enumerated() where found[party.personID] == nil {
+            v.fail("casework.unknown_person", "no person with ID \(party.personID)", at: index == 0 ? "principalPersonID" : "parties[\(index - 1)].personID")
+        }
+        try v.finish()
+    }
+
+    public func caseRecord(_ number: CaseNumber) async throws -> Case {
+        guard let found = try await cases.case(number: number) else { throw CaseworkError.caseNotFound(number.text) }
+        return found
+    }
+
+    public func listCases(_ filter: CaseFilter) async throws -> CasePage {
+        try await cases.list(filter)
+    }
+
+    public func updateCase(_ number: CaseNumber, _ input: CaseUpdateInput, by actor: UserID) async throws -> Case {
+        var v = Validation()
+        if input.expectedVersion == nil { v.fail("casework.missing_field", "expectedVersion is required", at: "expectedVersion") }
+        let status = v.enumeration(input.status, CaseStatus.self, at: "status", code: "casework.invalid_status")
+        let office = v.parsed(input.office, at: "office", code: "casework.invalid_office", expected: "an office code", OfficeCode.init)
+        let unassign = input.assignedOfficer == ""
+        let officer = unassign ? nil : v.parsed(input.assignedOfficer, at: "assignedOfficer", code: "casework.invalid_user", expected: "a user name", UserID.init)
+        let title = v.text(input.title, at: "title", maxLength: 200)
+        try v.finish()
+
+        var current = try await caseRecord(number)
+        let expected = input.expectedVersion!
+        guard current.version == expected else { throw CaseworkError.versionConflict(expected: expected, actual: current.version) }
+        let now = clock.now
+        var history: [HistoryRecord] = []
+        if let status, status != current.status {
+            guard current.status.canMove(to: status) else { throw CaseworkError.invalidStatusTransition(from: current.status, to: status) }
+            history.append(record(.statusChanged, "Status: \(current.status.label) → \(status.label)", by: actor, at: now))
+            current.status = status
+        }
+        if let office, office != current.office {
+            history.append(record(.assignmentChanged, "Office: \(current.office) → \(office)", by: actor, at: now))
+            current.office = office
+        }
+        if unassign || (officer != nil && officer != current.assignedOfficer) {
+            let from = current.assignedOfficer?.rawValue ?? "nobody"
+            let to = officer?.rawValue ?? "nobody"
+            if from != to {
+                history.append(record(.assignmentChanged, "Officer: \(from) → \(to)", by: actor, at: now))
+                current.assignedOfficer = officer
+            }
+        }
+        if let title, title != current.title {
+            history.append(record(.detailsChanged, "Title changed to “\(title)”", by: actor, at: now))
+            current.title = title
+        }
+        guard !history.isEmpty else { return current }
+        current.updatedAt = now
+        return try await cases.update(current, expectedVersion: expected, history: history)
+    }
+
+    public func linkPerson(_ number: CaseNumber, _ input: PartyInput, by actor: UserID) async throws -> Case {
+        var v = Validation()
+        let party = input.validated(at: "", into: &v)
+        if party?.role == .principal {
+            v.fail("casework.invalid_role", "a case has exactly one principal, set when it is opened", at: "role")
+        }
+        try v.finish()
+        var current = try await caseRecord(number)
+        if let expected = input.expectedVersion, expected != current.version {
+            throw CaseworkError.versionConflict(expected: expected, actual: current.version)
+        }
+        guard let party else { return current }
+        guard !current.parties.contains(where: { $0.personID == party.personID && $0.role == party.role }) else {
+            throw CaseworkError.personAlreadyLinked(party.personID.rawValue, role: party.role)
+        }
+        let person = try await self.person(party.personID)
+        let expected = current.version
+        current.parties.append(party)
+        current.updatedAt = clock.now
+        let summary = "\(person.displayName) linked as \(party.role.label.lowercased())" + (party.relationship.map { " (\($0))" } ?? "")
+        return try await cases.update(current, expectedVersion: expected, history: [record(.personLinked, summary, by: actor, at: current.updatedAt)])
+    }
+
+    // MARK: Notes and history
+
+    public func addNote(_ number: CaseNumber, _ input: NoteInput, by actor: UserID) async throws -> CaseNote {
+        var v = Validation()
+        let text = v.text(input.text, at: "text", required: true, maxLength: CaseNote.maximumLength)
+        try v.finish()
+        let target = try await caseRecord(number)
+        let now = clock.now
+        let note = CaseNote(id: .init(ids.next()), caseID: target.id, author: actor, at: now, text: text!)
+        let excerpt = text!.count > 60 ? String(text!.prefix(60)) + "…" : text!
+        try await cases.addNote(note, history: record(.noteAdded, "Note: \(excerpt)", by: actor, at: now))
+        return note
+    }
+
+    public func notes(_ number: CaseNumber) async throws -> [CaseNote] {
+        try await cases.notes(of: caseRecord(number).id)
+    }
+
+    public func history(_ number: CaseNumber) async throws -> [CaseHistoryEntry] {
+        try await cases.history(of: caseRecord(number).id)
+    }
+
+    // MARK: Documents
+
+    /// Checks the upload against the document policy and its metadata, stores the bytes under
+    /// their digest, then the record and its history entry in one transaction. If the record
+    /// cannot be written, the blob stays as an unreferenced (harmless, deduplicated) file.
+    public func attachDocument(
+        _ number: CaseNumber, metadata: DocumentMetadataInput, mediaType: String, bytes: [UInt8], by actor: UserID
+    ) async throws -> CaseDocument {
+        var v = Validation()
+        let kind = v.enumeration(metadata.kind, CaseDocument.Kind.self, at: "kind", required: true, code: "casework.invalid_document_kind")
+        let title = v.text(metadata.title, at: "title", maxLength: 200)
+        let fileName = v.text(metadata.fileName, at: "fileName", maxLength: 255)
+        let personID = v.parsed(metadata.personID, at: "personID", code: "casework.invalid_id", expected: "a person ID", Person.ID.init)
+        let issuer = v.country(metadata.issuingCountry, at: "issuingCountry")
+        let documentNumber = v.parsed(metadata.documentNumber, at: "documentNumber", code: "casework.invalid_document_number",
+                                      expected: "a document number of 3 to 30 letters and digits") { raw -> String? in
+            let normalised = TextFolding.documentNumber(raw)
+            return (3...30).contains(normalised.count) ? normalised : nil
+        }
+        let validFrom = v.calendarDate(metadata.validFrom, at: "validFrom")
+        let validUntil = v.calendarDate(metadata.validUntil, at: "validUntil")
+        if let validFrom, let validUntil, validUntil < validFrom {
+            v.fail("casework.invalid_date_range", "validUntil is before validFrom", at: "validUntil")
+        }
+        try v.finish()
+        let accepted = try documentPolicy.check(mediaType: mediaType, bytes: bytes)
+        let target = try await caseRecord(number)
+        if let personID, !target.parties.contains(where: { $0.personID == personID }) {
+            throw CaseworkError.invalid([Diagnostic(code: "casework.person_not_in_case", message: "person \(personID) is not a party of this case", path: "personID")])
+        }
+        let digest = try await blobs.put(bytes)
+        let now = clock.now
+        let document = CaseDocument(
+            id: .init(ids.next()), caseID: target.id, personID: personID, kind: kind!, title: title, fileName: fileName,
+            issuingCountry: issuer, documentNumber: documentNumber, validFrom: validFrom, validUntil: validUntil,
+            mediaType: accepted, byteCount: bytes.count, digest: digest, uploadedAt: now, uploadedBy: actor
+        )
+        let label = fileName ?? title ?? kind!.rawValue
+        try await documents.attach(document, history: record(.documentAttached, "Document attached: \(label) (\(kind!.rawValue))", by: actor, at: now))
+        return document
+    }
+
+    public func documents(_ number: CaseNumber) async throws -> [CaseDocument] {
+        try await documents.documents(of: caseRecord(number).id)
+    }
+
+    public func document(_ id: CaseDocument.ID) async throws -> CaseDocument {
+        guard let document = try await documents.document(id) else { throw CaseworkError.documentNotFound(id.rawValue) }
+        return document
+    }
+
+    public func documentContent(_ id: CaseDocument.ID) async throws -> (CaseDocument, [UInt8]) {
+        let document = try await document(id)
+        guard let bytes = try await blobs.get(document.digest) else { throw CaseworkError.blobMissing(document.digest.hex) }
+        return (document, bytes)
+    }
+}
+
+extension PartyInput {
+    func validated(at prefix: String, into v: inout Validation) -> CaseParty? {
+        let path = prefix.isEmpty ? "" : "\(prefix)."
+        let personID = v.parsed(personID, at: "\(path)personID", required: true, code: "casework.invalid_id", expected: "a person ID", Person.ID.init)
+        let role = v.enumeration(role, CaseParty.Role.self, at: "\(path)role", required: true, code: "casework.invalid_role")
+        let relationship = v.text(relationship, at: "\(path)relationship", maxLength: 60)
+        guard let personID, let role else { return nil }
+        return CaseParty(personID: personID, role: role, relationship: relationship)
+    }
+}

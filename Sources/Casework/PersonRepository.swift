@@ -1,0 +1,27 @@
+/// Where persons are kept. Implementations: `SQLPersonRepository` (Storage).
+public protocol PersonRepository: Sendable {
+    /// Stores a new person together with its search keys, atomically.
+    func insert(_ person: Person) async throws
+    /// Replaces a person if its stored version is `expectedVersion`; otherwise throws
+    /// `casework.version_conflict` and changes nothing.
+    func update(_ person: Person, expectedVersion: Int) async throws
+    func person(_ id: Person.ID) async throws -> Person?
+    func persons(_ ids: [Person.ID]) async throws -> [Person.ID: Person]
+    /// Persons whose names contain every folded token of the query, and/or who hold a document
+    /// with the given normalised number.
+    func search(_ query: PersonQuery) async throws -> [Person]
+}
+
+public struct PersonQuery: Sendable, Equatable {
+    /// Folded name tokens that must all match a token of one of the person's names.
+    public var nameTokens: [String]
+    /// A normalised document number (see `TextFolding.documentNumber`).
+    public var documentNumber: String?
+    public var limit: Int
+
+    public init(nameTokens: [String] = [], documentNumber: String? = nil, limit: Int = 50) {
+        self.nameTokens = nameTokens
+        self.documentNumber = documentNumber
+        self.limit = limit
+    }
+}
