@@ -33,3 +33,19 @@ public final class ManualWallClock: WallClock, @unchecked Sendable {
         lock.withLock { current = date }
     }
 }
+
+extension Date {
+    /// Milliseconds since 1970-01-01T00:00:00Z, the resolution Accord stores times at.
+    public var millisecondsSince1970: Int64 {
+        Int64((timeIntervalSince1970 * 1000).rounded())
+    }
+
+    public init(millisecondsSince1970 milliseconds: Int64) {
+        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    /// This instant at stored resolution: survives a round trip through any database unchanged.
+    public var truncatedToMilliseconds: Date {
+        Date(millisecondsSince1970: millisecondsSince1970)
+    }
+}

@@ -28,6 +28,9 @@ public struct CaseworkService: Sendable {
 
     private var today: CalendarDate { CalendarDate(clock.now) }
 
+    /// Now, at the resolution times are stored at.
+    private var now: Date { clock.now.truncatedToMilliseconds }
+
     private func record(_ action: CaseHistoryEntry.Action, _ summary: String, by actor: UserID, at: Date) -> HistoryRecord {
         HistoryRecord(id: .init(ids.next()), at: at, actor: actor, action: action, summary: summary)
     }
@@ -36,7 +39,7 @@ public struct CaseworkService: Sendable {
 
     public func registerPerson(_ input: PersonInput, by actor: UserID) async throws -> Person {
         let details = try input.validated(today: today)
-        let now = clock.now
+        let now = self.now
         let person = Person(id: .init(ids.next()), version: 1, createdAt: now, updatedAt: now, details: details)
         try await persons.insert(person)
         return person
@@ -53,7 +56,7 @@ public struct CaseworkService: Sendable {
         }
         person.details = details
         person.version = expectedVersion + 1
-        person.updatedAt = clock.now
+        person.updatedAt = now
         try await persons.update(person, expectedVersion: expectedVersion)
         return person
     }
@@ -110,7 +113,7 @@ public struct CaseworkService: Sendable {
         }
         try v.finish()
         try await requireExisting(parties)
-        let now = clock.now
+        let now = self.now
         let draft = CaseDraft(
             id: .init(ids.next()), type: type!, year: today.year, office: office!, assignedOfficer: officer,
             title: title, parties: parties, openedAt: now
@@ -150,7 +153,7 @@ public struct CaseworkService: Sendable {
         var current = try await caseRecord(number)
         let expected = input.expectedVersion!
         guard current.version == expected else { throw CaseworkError.versionConflict(expected: expected, actual: current.version) }
-        let now = clock.now
+        let now = self.now
         var history: [HistoryRecord] = []
         if let status, status != current.status {
             guard current.status.canMove(to: status) else { throw CaseworkError.invalidStatusTransition(from: current.status, to: status) }
@@ -196,7 +199,7 @@ public struct CaseworkService: Sendable {
         let person = try await self.person(party.personID)
         let expected = current.version
         current.parties.append(party)
-        current.updatedAt = clock.now
+        current.updatedAt = now
         let summary = "\(person.displayName) linked as \(party.role.label.lowercased())" + (party.relationship.map { " (\($0))" } ?? "")
         return try await cases.update(current, expectedVersion: expected, history: [record(.personLinked, summary, by: actor, at: current.updatedAt)])
     }
@@ -208,7 +211,7 @@ public struct CaseworkService: Sendable {
         let text = v.text(input.text, at: "text", required: true, maxLength: CaseNote.maximumLength)
         try v.finish()
         let target = try await caseRecord(number)
-        let now = clock.now
+        let now = self.now
         let note = CaseNote(id: .init(ids.next()), caseID: target.id, author: actor, at: now, text: text!)
         let excerpt = text!.count > 60 ? String(text!.prefix(60)) + "…" : text!
         try await cases.addNote(note, history: record(.noteAdded, "Note: \(excerpt)", by: actor, at: now))
@@ -254,7 +257,7 @@ public struct CaseworkService: Sendable {
             throw CaseworkError.invalid([Diagnostic(code: "casework.person_not_in_case", message: "person \(personID) is not a party of this case", path: "personID")])
         }
         let digest = try await blobs.put(bytes)
-        let now = clock.now
+        let now = self.now
         let document = CaseDocument(
             id: .init(ids.next()), caseID: target.id, personID: personID, kind: kind!, title: title, fileName: fileName,
             issuingCountry: issuer, documentNumber: documentNumber, validFrom: validFrom, validUntil: validUntil,

@@ -1,0 +1,138 @@
+/// The schema, as an ordered list of migrations. Never edit a released migration: add one.
+struct Migration: Sendable {
+    let id: String
+    let statements: @Sendable (SQLStore.Dialect) -> [String]
+}
+
+enum Migrations {
+    static let all: [Migration] = [caseCore, appendOnly]
+
+    /// Persons, cases, parties, history, notes, documents.
+    static let caseCore = Migration(id: "0001_case_core") { _ in
+        [
+            """
+            CREATE TABLE persons (
+                id TEXT PRIMARY KEY,
+                version BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                details TEXT NOT NULL
+            )
+            """,
+            """
+            CREATE TABLE person_search_keys (
+                person_id TEXT NOT NULL REFERENCES persons(id) ON DELETE CASCADE,
+                kind TEXT NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (person_id, kind, value)
+            )
+            """,
+            "CREATE INDEX person_search_keys_lookup ON person_search_keys (kind, value)",
+            """
+            CREATE TABLE case_number_counters (
+                prefix TEXT NOT NULL,
+                year BIGINT NOT NULL,
+                last_value BIGINT NOT NULL,
+                PRIMARY KEY (prefix, year)
+            )
+            """,
+            """
+            CREATE TABLE cases (
+                id TEXT PRIMARY KEY,
+                number TEXT NOT NULL UNIQUE,
+                type TEXT NOT NULL,
+                status TEXT NOT NULL,
+                office TEXT NOT NULL,
+                assigned_officer TEXT,
+                title TEXT,
+                principal_person_id TEXT NOT NULL REFERENCES persons(id),
+                opened_at BIGINT NOT NULL,
+                updated_at BIGINT NOT NULL,
+                version BIGINT NOT NULL,
+                history_length BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX cases_type_status ON cases (type, status)",
+            "CREATE INDEX cases_office ON cases (office)",
+            "CREATE INDEX cases_opened_at ON cases (opened_at)",
+            """
+            CREATE TABLE case_parties (
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                person_id TEXT NOT NULL REFERENCES persons(id),
+                role TEXT NOT NULL,
+                relationship TEXT,
+                position BIGINT NOT NULL,
+                PRIMARY KEY (case_id, person_id, role)
+            )
+            """,
+            "CREATE INDEX case_parties_person ON case_parties (person_id)",
+            """
+            CREATE TABLE case_history (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                sequence BIGINT NOT NULL,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                UNIQUE (case_id, sequence)
+            )
+            """,
+            """
+            CREATE TABLE case_notes (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                author TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                text TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX case_notes_case ON case_notes (case_id, at)",
+            """
+            CREATE TABLE documents (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                person_id TEXT REFERENCES persons(id),
+                kind TEXT NOT NULL,
+                title TEXT,
+                file_name TEXT,
+                issuing_country TEXT,
+                document_number TEXT,
+                valid_from TEXT,
+                valid_until TEXT,
+                media_type TEXT NOT NULL,
+                byte_count BIGINT NOT NULL,
+                sha256 TEXT NOT NULL,
+                uploaded_at BIGINT NOT NULL,
+                uploaded_by TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX documents_case ON documents (case_id, uploaded_at)",
+        ]
+    }
+
+    /// History and notes can be appended to, never changed: the database itself refuses.
+    static let appendOnly = Migration(id: "0002_append_only_history") { dialect in
+        let tables = ["case_history", "case_notes"]
+        switch dialect {
+        case .sqlite:
+            return tables.flatMap { table in
+                ["UPDATE", "DELETE"].map { operation in
+                    """
+                    CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table)
+                    BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END
+                    """
+                }
+            }
+        case .postgres:
+            return [
+                """
+                CREATE FUNCTION accord_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
+                """,
+            ] + tables.map { table in
+                "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"
+            }
+        }
+    }
+}

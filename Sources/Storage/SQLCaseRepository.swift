@@ -1,0 +1,174 @@
+public import AccordCore
+public import Casework
+import Foundation
+import SQLKit
+
+/// Cases, parties, history and notes in SQL.
+public struct SQLCaseRepository: CaseRepository {
+    let store: SQLStore
+
+    public init(store: SQLStore) {
+        self.store = store
+    }
+
+    public func open(_ draft: CaseDraft, history: HistoryRecord) async throws -> Case {
+        try await store.transaction { db in
+            let counter = try await db.raw("""
+                INSERT INTO case_number_counters (prefix, year, last_value) VALUES (\(bind: draft.type.numberPrefix), \(bind: draft.year), 1)
+                ON CONFLICT (prefix, year) DO UPDATE SET last_value = case_number_counters.last_value + 1
+                RETURNING last_value
+                """).first()
+            let sequence = try counter?.integer("last_value") ?? 0
+            guard let number = CaseNumber(type: draft.type, year: draft.year, sequence: sequence) else {
+                throw CaseworkError(
+                    code: "casework.case_numbers_exhausted",
+                    reason: "no case numbers left for \(draft.type.numberPrefix) in \(draft.year)",
+                    category: .conflict
+                )
+            }
+            let opened = Case(
+                id: draft.id, number: number, status: draft.status, office: draft.office, assignedOfficer: draft.assignedOfficer,
+                title: draft.title, parties: draft.parties, openedAt: draft.openedAt, updatedAt: draft.openedAt, version: 1
+            )
+            guard let principal = opened.principal else {
+                throw CaseworkError.invalid([Diagnostic(code: "casework.missing_field", message: "a case needs a principal person", path: "principalPersonID")])
+            }
+            try await db.raw("""
+                INSERT INTO cases (id, number, type, status, office, assigned_officer, title, principal_person_id,
+                                   opened_at, updated_at, version, history_length)
+                VALUES (\(bind: opened.id.rawValue), \(bind: number.text), \(bind: opened.type.rawValue), \(bind: opened.status.rawValue),
+                        \(bind: opened.office.rawValue), \(bind: opened.assignedOfficer?.rawValue), \(bind: opened.title),
+                        \(bind: principal.rawValue), \(bind: opened.openedAt.millisecondsSince1970),
+                        \(bind: opened.updatedAt.millisecondsSince1970), 1, 1)
+                """).run()
+            try await Self.writeParties(opened, in: db)
+            try await CaseHistoryWriter.insert([history], caseID: opened.id, firstSequence: 1, in: db)
+            return opened
+        }
+    }
+
+    private static func writeParties(_ record: Case, in db: any SQLDatabase) async throws {
+        try await db.raw("DELETE FROM case_parties WHERE case_id = \(bind: record.id.rawValue)").run()
+        guard !record.parties.isEmpty else { return }
+        let values = record.parties.enumerated().map { position, party -> SQLQueryString in
+            "(\(bind: record.id.rawValue), \(bind: party.personID.rawValue), \(bind: party.role.rawValue), \(bind: party.relationship), \(bind: position))"
+        }
+        try await db.raw("""
+            INSERT INTO case_parties (case_id, person_id, role, relationship, position) VALUES \(values.joined(separator: ", "))
+            """).run()
+    }
+
+    public func `case`(_ id: Case.ID) async throws -> Case? {
+        try await load("SELECT * FROM cases WHERE id = \(bind: id.rawValue)").first
+    }
+
+    public func `case`(number: CaseNumber) async throws -> Case? {
+        try await load("SELECT * FROM cases WHERE number = \(bind: number.text)").first
+    }
+
+    public func list(_ filter: CaseFilter) async throws -> CasePage {
+        var conditions: [SQLQueryString] = []
+        if let type = filter.type { conditions.append("type = \(bind: type.rawValue)") }
+        if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
+        if let office = filter.office { conditions.append("office = \(bind: office.rawValue)") }
+        if let officer = filter.assignedOfficer { conditions.append("assigned_officer = \(bind: officer.rawValue)") }
+        if let person = filter.personID {
+            conditions.append("id IN (SELECT case_id FROM case_parties WHERE person_id = \(bind: person.rawValue))")
+        }
+        let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
+        let total = try await store.database.raw("SELECT COUNT(*) AS total FROM cases \(whereClause)").first()?.integer("total") ?? 0
+        let cases = try await load("""
+            SELECT * FROM cases \(whereClause) ORDER BY opened_at DESC, number DESC
+            LIMIT \(bind: filter.limit) OFFSET \(bind: filter.offset)
+            """)
+        return CasePage(cases: cases, total: total)
+    }
+
+    public func update(_ updated: Case, expectedVersion: Int, history: [HistoryRecord]) async throws -> Case {
+        try await store.transaction { db in
+            let rows = try await db.raw("""
+                UPDATE cases SET status = \(bind: updated.status.rawValue), office = \(bind: updated.office.rawValue),
+                       assigned_officer = \(bind: updated.assignedOfficer?.rawValue), title = \(bind: updated.title),
+                       updated_at = \(bind: updated.updatedAt.millisecondsSince1970), version = version + 1
+                WHERE id = \(bind: updated.id.rawValue) AND version = \(bind: expectedVersion)
+                RETURNING version
+                """).all()
+            guard let version = try rows.first?.integer("version") else {
+                let current = try await db.raw("SELECT version FROM cases WHERE id = \(bind: updated.id.rawValue)").first()
+                guard let current else { throw CaseworkError.caseNotFound(updated.number.text) }
+                throw CaseworkError.versionConflict(expected: expectedVersion, actual: try current.integer("version"))
+            }
+            try await Self.writeParties(updated, in: db)
+            try await CaseHistoryWriter.append(history, to: updated.id, in: db)
+            var result = updated
+            result.version = version
+            return result
+        }
+    }
+
+    public func addNote(_ note: CaseNote, history: HistoryRecord) async throws {
+        try await store.transaction { db in
+            try await CaseHistoryWriter.append([history], to: note.caseID, in: db)
+            try await db.raw("""
+                INSERT INTO case_notes (id, case_id, author, at, text)
+                VALUES (\(bind: note.id.rawValue), \(bind: note.caseID.rawValue), \(bind: note.author.rawValue),
+                        \(bind: note.at.millisecondsSince1970), \(bind: note.text))
+                """).run()
+        }
+    }
+
+    public func notes(of caseID: Case.ID) async throws -> [CaseNote] {
+        try await store.database.raw("SELECT * FROM case_notes WHERE case_id = \(bind: caseID.rawValue) ORDER BY at, id").all().map { row in
+            CaseNote(
+                id: try row.parsed("id", CaseNote.ID.init), caseID: caseID, author: try row.parsed("author", UserID.init),
+                at: try row.date("at"), text: try row.text("text")
+            )
+        }
+    }
+
+    public func history(of caseID: Case.ID) async throws -> [CaseHistoryEntry] {
+        try await store.database.raw("SELECT * FROM case_history WHERE case_id = \(bind: caseID.rawValue) ORDER BY sequence").all().map { row in
+            CaseHistoryEntry(
+                id: try row.parsed("id", CaseHistoryEntry.ID.init), caseID: caseID, sequence: try row.integer("sequence"),
+                at: try row.date("at"), actor: try row.parsed("actor", UserID.init),
+                action: try row.parsed("action", CaseHistoryEntry.Action.init(rawValue:)), summary: try row.text("summary")
+            )
+        }
+    }
+
+    /// Runs a query over `cases` and attaches each case's parties (one extra query in all).
+    private func load(_ query: SQLQueryString) async throws -> [Case] {
+        let rows = try await store.database.raw(query).all()
+        guard !rows.isEmpty else { return [] }
+        let ids = try rows.map { try $0.text("id") }
+        var parties: [String: [CaseParty]] = [:]
+        for chunk in ids.chunked(500) {
+            let partyRows = try await store.database.raw("""
+                SELECT * FROM case_parties WHERE case_id IN (\(binds: Array(chunk))) ORDER BY case_id, position
+                """).all()
+            for row in partyRows {
+                let party = CaseParty(
+                    personID: try row.parsed("person_id", Person.ID.init),
+                    role: try row.parsed("role", CaseParty.Role.init(rawValue:)),
+                    relationship: try row.optionalText("relationship")
+                )
+                parties[try row.text("case_id"), default: []].append(party)
+            }
+        }
+        return try rows.map { row in
+            let id = try row.text("id")
+            return Case(
+                id: try row.parsed("id", Case.ID.init),
+                number: try row.parsed("number") { try? CaseNumber(parsing: $0) },
+                status: try row.parsed("status", CaseStatus.init(rawValue:)),
+                office: try row.parsed("office", OfficeCode.init),
+                assignedOfficer: try row.optionalParsed("assigned_officer", UserID.init),
+                title: try row.optionalText("title"),
+                parties: parties[id] ?? [],
+                openedAt: try row.date("opened_at"),
+                updatedAt: try row.date("updated_at"),
+                version: try row.integer("version")
+            )
+        }
+    }
+}
