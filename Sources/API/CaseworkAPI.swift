@@ -1,0 +1,195 @@
+public import AccordCore
+public import Casework
+import Foundation
+public import Hummingbird
+import NIOCore
+
+/// The JSON REST API of a node's case management, under `/api/v1`. Every endpoint is described in
+/// Docs/openapi.yaml; a test keeps the two in step.
+public struct CaseworkAPI: Sendable {
+    public let service: CaseworkService
+
+    public init(service: CaseworkService) {
+        self.service = service
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        let api = router.group("api/v1").add(middleware: APIErrorMiddleware<Context>())
+        registerPersons(on: api)
+        registerCases(on: api)
+        registerDocuments(on: api)
+    }
+
+    // MARK: Persons
+
+    private func registerPersons<Context: RequestContext>(on api: RouterGroup<Context>) {
+        api.post("persons") { request, context in
+            let input = try await request.decodeJSON(PersonInput.self, context: context)
+            return try JSONResponse.make(try await service.registerPerson(input, by: request.actor()), status: .created)
+        }
+        api.get("persons") { request, _ in
+            let persons = try await service.searchPersons(
+                name: request.queryText("name"),
+                documentNumber: request.queryText("documentNumber"),
+                limit: try request.queryInt("limit", range: 1...200) ?? 50
+            )
+            return try JSONResponse.make(PersonList(persons: persons))
+        }
+        api.get("persons/{personID}") { _, context in
+            try JSONResponse.make(try await service.person(context.parameters.personID()))
+        }
+        api.put("persons/{personID}") { request, context in
+            let id = try context.parameters.personID()
+            let input = try await request.decodeJSON(PersonUpdate.self, context: context)
+            return try JSONResponse.make(try await service.updatePerson(id, input.person, expectedVersion: input.expectedVersion, by: request.actor()))
+        }
+        api.get("persons/{personID}/cases") { request, context in
+            let id = try context.parameters.personID()
+            _ = try await service.person(id)
+            let filter = CaseFilter(personID: id, limit: try request.queryInt("limit", range: 1...CaseFilter.maximumLimit) ?? 50,
+                                    offset: try request.queryInt("offset", range: 0...Int(Int32.max)) ?? 0)
+            return try JSONResponse.make(CaseList(page: try await service.listCases(filter), filter: filter))
+        }
+    }
+
+    // MARK: Cases
+
+    private func registerCases<Context: RequestContext>(on api: RouterGroup<Context>) {
+        api.post("cases") { request, context in
+            let input = try await request.decodeJSON(CaseInput.self, context: context)
+            return try JSONResponse.make(try await service.openCase(input, by: request.actor()), status: .created)
+        }
+        api.get("cases") { request, _ in
+            let filter = try CaseFilter(request: request)
+            return try JSONResponse.make(CaseList(page: try await service.listCases(filter), filter: filter))
+        }
+        api.get("cases/{caseNumber}") { _, context in
+            try JSONResponse.make(try await service.caseRecord(context.parameters.caseNumber()))
+        }
+        api.patch("cases/{caseNumber}") { request, context in
+            let number = try context.parameters.caseNumber()
+            let input = try await request.decodeJSON(CaseUpdateInput.self, context: context)
+            return try JSONResponse.make(try await service.updateCase(number, input, by: request.actor()))
+        }
+        api.post("cases/{caseNumber}/parties") { request, context in
+            let number = try context.parameters.caseNumber()
+            let input = try await request.decodeJSON(PartyInput.self, context: context)
+            return try JSONResponse.make(try await service.linkPerson(number, input, by: request.actor()), status: .created)
+        }
+        api.get("cases/{caseNumber}/notes") { _, context in
+            try JSONResponse.make(NoteList(notes: try await service.notes(context.parameters.caseNumber())))
+        }
+        api.post("cases/{caseNumber}/notes") { request, context in
+            let number = try context.parameters.caseNumber()
+            let input = try await request.decodeJSON(NoteInput.self, context: context)
+            return try JSONResponse.make(try await service.addNote(number, input, by: request.actor()), status: .created)
+        }
+        api.get("cases/{caseNumber}/history") { _, context in
+            try JSONResponse.make(HistoryList(history: try await service.history(context.parameters.caseNumber())))
+        }
+    }
+
+    // MARK: Documents
+
+    private func registerDocuments<Context: RequestContext>(on api: RouterGroup<Context>) {
+        api.get("cases/{caseNumber}/documents") { _, context in
+            try JSONResponse.make(DocumentList(documents: try await service.documents(context.parameters.caseNumber())))
+        }
+        api.post("cases/{caseNumber}/documents") { request, context in
+            let number = try context.parameters.caseNumber()
+            let metadata = DocumentMetadataInput(
+                kind: request.queryText("kind"), title: request.queryText("title"), fileName: request.queryText("fileName"),
+                personID: request.queryText("personID"), issuingCountry: request.queryText("issuingCountry"),
+                documentNumber: request.queryText("documentNumber"), validFrom: request.queryText("validFrom"),
+                validUntil: request.queryText("validUntil")
+            )
+            let limit = service.documentPolicy.maximumBytes
+            let buffer: ByteBuffer
+            do {
+                buffer = try await request.body.collect(upTo: limit)
+            } catch is NIOTooManyBytesError {
+                throw CaseworkError.documentTooLarge(limit: limit)
+            }
+            let document = try await service.attachDocument(
+                number, metadata: metadata, mediaType: request.headers[.contentType] ?? "",
+                bytes: Array(buffer.readableBytesView), by: request.actor()
+            )
+            return try JSONResponse.make(document, status: .created)
+        }
+        api.get("documents/{documentID}") { _, context in
+            try JSONResponse.make(try await service.document(context.parameters.documentID()))
+        }
+        api.get("documents/{documentID}/content") { _, context in
+            let (document, bytes) = try await service.documentContent(context.parameters.documentID())
+            let name = (document.fileName ?? "\(document.kind.rawValue)-\(document.id)")
+                .replacingOccurrences(of: "\"", with: "")
+                .unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.map(String.init).joined()
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: document.mediaType,
+                    .contentDisposition: "attachment; filename=\"\(name)\"",
+                    .eTag: "\"\(document.digest.hex)\"",
+                    .xContentTypeOptions: "nosniff",
+                    .cacheControl: "private, no-store",
+                ],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            )
+        }
+    }
+}
+
+extension Parameters {
+    func personID() throws -> Person.ID {
+        try identifier("personID", as: Person.ID.self, notFound: CaseworkError.personNotFound)
+    }
+
+    func documentID() throws -> CaseDocument.ID {
+        try identifier("documentID", as: CaseDocument.ID.self, notFound: CaseworkError.documentNotFound)
+    }
+}
+
+extension CaseFilter {
+    init(request: Request) throws {
+        self.init(
+            type: try request.query("type", code: "casework.invalid_case_type", expected: "a case type") { CaseType(rawValue: $0) },
+            status: try request.query("status", code: "casework.invalid_status", expected: "a case status") { CaseStatus(rawValue: $0) },
+            office: try request.query("office", code: "casework.invalid_office", expected: "an office code", OfficeCode.init),
+            assignedOfficer: try request.query("assignedOfficer", code: "casework.invalid_user", expected: "a user name", UserID.init),
+            personID: try request.query("personID", code: "casework.invalid_id", expected: "a person ID", Person.ID.init),
+            limit: try request.queryInt("limit", range: 1...CaseFilter.maximumLimit) ?? 50,
+            offset: try request.queryInt("offset", range: 0...Int(Int32.max)) ?? 0
+        )
+    }
+}
+
+struct PersonUpdate: Decodable {
+    let expectedVersion: Int?
+    let person: PersonInput
+
+    private enum CodingKeys: String, CodingKey { case expectedVersion }
+
+    init(from decoder: any Decoder) throws {
+        expectedVersion = try decoder.container(keyedBy: CodingKeys.self).decodeIfPresent(Int.self, forKey: .expectedVersion)
+        person = try PersonInput(from: decoder)
+    }
+}
+
+struct PersonList: Encodable { let persons: [Person] }
+struct NoteList: Encodable { let notes: [CaseNote] }
+struct HistoryList: Encodable { let history: [CaseHistoryEntry] }
+struct DocumentList: Encodable { let documents: [CaseDocument] }
+
+struct CaseList: Encodable {
+    let cases: [Case]
+    let total: Int
+    let limit: Int
+    let offset: Int
+
+    init(page: CasePage, filter: CaseFilter) {
+        cases = page.cases
+        total = page.total
+        limit = filter.limit
+        offset = filter.offset
+    }
+}

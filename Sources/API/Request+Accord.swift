@@ -1,0 +1,104 @@
+public import AccordCore
+public import Casework
+import Foundation
+public import HTTPTypes
+public import Hummingbird
+
+extension Request {
+    /// Who is acting. Until the identity issue adds authentication, an `X-Accord-User` header
+    /// names the user; requests without one are recorded as `anonymous`.
+    func actor() throws -> UserID {
+        guard let header = headers[HTTPField.Name.accordUser] else { return UserID("anonymous")! }
+        guard let user = UserID(header) else {
+            throw APIError.invalidParameter("X-Accord-User", "not a valid user name")
+        }
+        return user
+    }
+
+    /// Decodes a JSON body into `T`, mapping every failure to a stable code with the field path.
+    func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+        if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
+            throw APIError.unsupportedMediaType(contentType)
+        }
+        let buffer = try await body.collect(upTo: AccordRequestContext.maximumJSONBytes)
+        let data = Data(buffer.readableBytesView)
+        guard !data.isEmpty else { throw APIError.malformedJSON("the body is empty") }
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            throw APIError.from(error)
+        }
+    }
+
+    /// A query parameter that must parse when present.
+    func query<T>(_ name: String, code: String, expected: String, _ parse: (String) -> T?) throws -> T? {
+        guard let raw = uri.queryParameters[name[...]].map(String.init), !raw.isEmpty else { return nil }
+        guard let value = parse(raw) else {
+            throw CaseworkError.invalid([Diagnostic(code: code, message: "\(name): '\(raw.prefix(40))' is not \(expected)", path: name)])
+        }
+        return value
+    }
+
+    func queryInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let raw = uri.queryParameters[name[...]].map(String.init), !raw.isEmpty else { return nil }
+        guard let value = Int(raw), range.contains(value) else {
+            throw APIError.invalidParameter(name, "expected an integer in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
+    }
+
+    func queryText(_ name: String) -> String? {
+        uri.queryParameters[name[...]].map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+    }
+}
+
+extension APIError {
+    static func from(_ error: DecodingError) -> APIError {
+        func path(_ context: DecodingError.Context) -> String {
+            context.codingPath.reduce(into: "") { result, key in
+                if let index = key.intValue { result += "[\(index)]" } else { result += result.isEmpty ? key.stringValue : ".\(key.stringValue)" }
+            }
+        }
+        switch error {
+        case .dataCorrupted(let context) where context.codingPath.isEmpty:
+            return .malformedJSON(context.debugDescription)
+        case .dataCorrupted(let context):
+            return .invalidJSON(path: path(context), context.debugDescription)
+        case .typeMismatch(let type, let context):
+            return .invalidJSON(path: path(context), "expected \(Self.jsonType(type))")
+        case .valueNotFound(let type, let context):
+            return .invalidJSON(path: path(context), "expected \(Self.jsonType(type)), found null")
+        case .keyNotFound(let key, let context):
+            let parent = path(context)
+            return .invalidJSON(path: parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)", "is required")
+        @unknown default:
+            return .malformedJSON("undecodable")
+        }
+    }
+
+    private static func jsonType(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type: "an integer"
+        case is Bool.Type: "true or false"
+        default: type is any Collection.Type ? "an array" : "an object"
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let accordUser = HTTPField.Name("X-Accord-User")!
+}
+
+extension Parameters {
+    /// A path parameter that is a case number, checked including its check character.
+    func caseNumber() throws -> CaseNumber {
+        try CaseNumber(parsing: get("caseNumber") ?? "")
+    }
+
+    func identifier<Owner>(_ name: String, as type: Identifier<Owner>.Type, notFound: (String) -> CaseworkError) throws -> Identifier<Owner> {
+        let raw = get(name) ?? ""
+        guard let id = Identifier<Owner>(raw) else { throw notFound(raw) }
+        return id
+    }
+}
