@@ -49,18 +49,5 @@ public struct APIError: AccordError, Equatable {
 }
 
 extension ErrorCategory {
-    /// The HTTP status for an error of this category. Mapping happens only at the edge.
-    public var httpStatus: HTTPResponse.Status {
-        switch self {
-        case .invalidInput: .badRequest
-        case .notFound: .notFound
-        case .conflict: .conflict
-        case .payloadTooLarge: .contentTooLarge
-        case .unsupportedMediaType: .unsupportedMediaType
-        case .unauthorized: .unauthorized
-        case .forbidden: .forbidden
-        case .unavailable: .serviceUnavailable
-        case .internal: .internalServerError
-        }
-    }
+    var httpStatus: HTTPResponse.Status { HTTPResponse.Status(code: httpStatusCode) }
 }

@@ -10,6 +10,21 @@ public enum ErrorCategory: String, Sendable, Codable {
     case forbidden
     case unavailable
     case `internal`
+
+    /// The HTTP status code an edge answers with. Only edges (API, console) use it.
+    public var httpStatusCode: Int {
+        switch self {
+        case .invalidInput: 400
+        case .unauthorized: 401
+        case .forbidden: 403
+        case .notFound: 404
+        case .conflict: 409
+        case .payloadTooLarge: 413
+        case .unsupportedMediaType: 415
+        case .internal: 500
+        case .unavailable: 503
+        }
+    }
 }
 
 /// Implemented by the one error type of each module. `code` is stable (snake_case, prefixed with

@@ -16,6 +16,8 @@ public protocol CaseRepository: Sendable {
     func addNote(_ note: CaseNote, history: HistoryRecord) async throws
     func notes(of caseID: Case.ID) async throws -> [CaseNote]
     func history(of caseID: Case.ID) async throws -> [CaseHistoryEntry]
+    /// The offices that have cases, for filters.
+    func offices() async throws -> [OfficeCode]
 }
 
 /// A case before it has a number.

@@ -140,6 +140,10 @@ public struct CaseworkService: Sendable {
         try await cases.list(filter)
     }
 
+    public func offices() async throws -> [OfficeCode] {
+        try await cases.offices()
+    }
+
     public func updateCase(_ number: CaseNumber, _ input: CaseUpdateInput, by actor: UserID) async throws -> Case {
         var v = Validation()
         if input.expectedVersion == nil { v.fail("casework.missing_field", "expectedVersion is required", at: "expectedVersion") }

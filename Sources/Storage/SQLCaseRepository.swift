@@ -136,6 +136,10 @@ public struct SQLCaseRepository: CaseRepository {
         }
     }
 
+    public func offices() async throws -> [OfficeCode] {
+        try await store.database.raw("SELECT DISTINCT office FROM cases ORDER BY office").all().map { try $0.parsed("office", OfficeCode.init) }
+    }
+
     /// Runs a query over `cases` and attaches each case's parties (one extra query in all).
     private func load(_ query: SQLQueryString) async throws -> [Case] {
         let rows = try await store.database.raw(query).all()

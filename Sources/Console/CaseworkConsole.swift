@@ -1,0 +1,192 @@
+public import AccordCore
+public import Casework
+import Foundation
+public import Hummingbird
+import Mustache
+import NIOCore
+
+/// The officers' console of a node: server-rendered HTML that works without JavaScript.
+public struct CaseworkConsole: Sendable {
+    public let service: CaseworkService
+    public let nodeName: String
+    let library: MustacheLibrary
+    let stylesheet: ByteBuffer
+
+    /// Loads the templates and stylesheet shipped with the module.
+    public static func load(service: CaseworkService, nodeName: String) async throws -> CaseworkConsole {
+        guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil),
+              let css = Bundle.module.url(forResource: "Static/accord", withExtension: "css")
+                ?? Bundle.module.url(forResource: "accord", withExtension: "css", subdirectory: "Static") else {
+            throw ConsoleError(code: "console.resources_missing", reason: "the console templates are not installed")
+        }
+        let library = try await MustacheLibrary(directory: templates.path)
+        return CaseworkConsole(service: service, nodeName: nodeName, library: library, stylesheet: ByteBuffer(bytes: try Data(contentsOf: css)))
+    }
+
+    public func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("/") { _, _ in Response.redirect(to: "/console/cases") }
+        let console = router.group("console").add(middleware: ConsoleErrorMiddleware<Context>(console: self))
+        console.get("static/accord.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
+                     body: ResponseBody(byteBuffer: stylesheet))
+        }
+        console.get("cases") { request, _ in try await caseList(request) }
+        console.get("cases/find") { request, _ in try await findCase(request) }
+        console.get("cases/{caseNumber}") { _, context in
+            try await casePage(CaseNumber(parsing: context.parameters.get("caseNumber") ?? ""))
+        }
+        console.get("persons") { request, _ in try await personSearch(request) }
+    }
+
+    func html(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
+        let body = library.render(view, withTemplate: template) ?? "<!DOCTYPE html><title>Accord</title><p>Template \(template) missing.</p>"
+        return Response(
+            status: status,
+            headers: [
+                .contentType: "text/html; charset=utf-8",
+                .cacheControl: "no-store",
+                .contentSecurityPolicy: "default-src 'self'; style-src 'self'; frame-ancestors 'none'",
+                .xContentTypeOptions: "nosniff",
+            ],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body))
+        )
+    }
+
+    // MARK: Case list
+
+    func caseList(_ request: Request, message: Message? = nil, findNumber: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
+        let query = request.uri.queryParameters
+        let type = query["type"].flatMap { CaseType(rawValue: String($0)) }
+        let caseStatus = query["status"].flatMap { CaseStatus(rawValue: String($0)) }
+        let office = query["office"].flatMap { OfficeCode(String($0)) }
+        let person = query["person"].flatMap { Person.ID(String($0)) }
+        let pageSize = 25
+        let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
+        let filter = CaseFilter(type: type, status: caseStatus, office: office, personID: person,
+                                limit: pageSize, offset: min((page - 1) * pageSize, Int(Int32.max)))
+        let result = try await service.listCases(filter)
+        let persons = try await service.persons(result.cases.compactMap(\.principal))
+        let pages = max(1, (result.total + pageSize - 1) / pageSize)
+        func link(_ target: Int) -> String {
+            var items: [String] = []
+            if let type { items.append("type=\(type.rawValue)") }
+            if let caseStatus { items.append("status=\(caseStatus.rawValue)") }
+            if let office { items.append("office=\(office.rawValue)") }
+            if let person { items.append("person=\(person.rawValue)") }
+            items.append("page=\(target)")
+            return "/console/cases?" + items.joined(separator: "&")
+        }
+        let view = CaseListPage(
+            nodeName: nodeName,
+            total: result.total,
+            rows: result.cases.map { CaseRow($0, persons: persons) },
+            types: CaseType.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == type) },
+            statuses: CaseStatus.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == caseStatus) },
+            offices: try await service.offices().map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == office) },
+            page: page, pages: pages,
+            previous: page > 1 ? link(page - 1) : nil,
+            next: page < pages ? link(page + 1) : nil,
+            findNumber: findNumber,
+            message: message
+        )
+        return html("cases", view, status: status)
+    }
+
+    /// "Go to case number": a mistyped number is explained on the list page, not a dead end.
+    func findCase(_ request: Request) async throws -> Response {
+        let raw = request.uri.queryParameters["number"].map(String.init) ?? ""
+        do {
+            let number = try CaseNumber(parsing: raw)
+            _ = try await service.caseRecord(number)
+            return Response.redirect(to: "/console/cases/\(number.text)")
+        } catch let error as CaseworkError {
+            let message = Message(kind: "error", code: error.code, text: error.reason)
+            return try await caseList(request, message: message, findNumber: raw, status: error.category == .notFound ? .notFound : .badRequest)
+        }
+    }
+
+    // MARK: Case page
+
+    func casePage(_ number: CaseNumber) async throws -> Response {
+        let record = try await service.caseRecord(number)
+        async let notes = service.notes(number)
+        async let history = service.history(number)
+        async let documents = service.documents(number)
+        let persons = try await service.persons(record.parties.map(\.personID))
+        let view = CaseDetailPage(
+            nodeName: nodeName,
+            number: record.number.text,
+            title: record.title,
+            type: record.type.label,
+            status: record.status.label,
+            statusCode: record.status.rawValue,
+            office: record.office.rawValue,
+            officer: record.assignedOfficer?.rawValue ?? "unassigned",
+            opened: ConsoleFormat.dateTime(record.openedAt),
+            updated: ConsoleFormat.dateTime(record.updatedAt),
+            version: record.version,
+            persons: record.parties.compactMap { party in persons[party.personID].map { PersonCard($0, party: party) } },
+            documents: try await documents.map(DocumentRow.init),
+            notes: try await notes.map { NoteView(at: ConsoleFormat.dateTime($0.at), author: $0.author.rawValue, text: $0.text) },
+            history: try await history.map {
+                HistoryView(sequence: $0.sequence, at: ConsoleFormat.dateTime($0.at), actor: $0.actor.rawValue, summary: $0.summary)
+            }
+        )
+        return html("case", view)
+    }
+
+    // MARK: Persons
+
+    func personSearch(_ request: Request) async throws -> Response {
+        let name = request.uri.queryParameters["name"].map(String.init) ?? ""
+        let number = request.uri.queryParameters["documentNumber"].map(String.init) ?? ""
+        let searched = !name.isEmpty || !number.isEmpty
+        var rows: [PersonRow] = []
+        var message: Message?
+        var status: HTTPResponse.Status = .ok
+        if searched {
+            do {
+                rows = try await service.searchPersons(name: name, documentNumber: number).map(PersonRow.init)
+            } catch let error as CaseworkError {
+                message = Message(kind: "error", code: error.code, text: error.reason)
+                status = .badRequest
+            }
+        }
+        let view = PersonSearchPage(nodeName: nodeName, name: name, documentNumber: number, searched: searched && message == nil,
+                                    rows: rows, message: message)
+        return html("persons", view, status: status)
+    }
+}
+
+/// Renders errors as an HTML page with the stable code; internal errors are logged, not shown.
+struct ConsoleErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    let console: CaseworkConsole
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            let (status, code, message): (HTTPResponse.Status, String, String)
+            switch error {
+            case let error as any AccordError:
+                (status, code, message) = (HTTPResponse.Status(code: error.category.httpStatusCode), error.code, error.reason)
+            case let error as HTTPError where error.status == .notFound:
+                (status, code, message) = (.notFound, "console.not_found", "There is no such page.")
+            default:
+                context.logger.error("console request failed", metadata: ["error": "\(String(reflecting: error))"])
+                (status, code, message) = (.internalServerError, "console.internal_error", "Something went wrong; it has been logged.")
+            }
+            let heading = status == .notFound ? "Not found" : status.code >= 500 ? "Server error" : "Cannot show this page"
+            return console.html("error", ErrorPage(nodeName: console.nodeName, status: status.code, heading: heading, code: code, message: message), status: status)
+        }
+    }
+}
+
+/// The one error type of the Console module.
+public struct ConsoleError: AccordError, Equatable {
+    public let code: String
+    public let reason: String
+    public var category: ErrorCategory { .internal }
+
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+}
