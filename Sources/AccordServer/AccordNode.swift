@@ -1,0 +1,104 @@
+public import AccordCore
+import API
+public import Casework
+import Console
+import Foundation
+public import Hummingbird
+public import Logging
+public import Storage
+
+/// The composition root of a node: the only place that picks implementations (SQL storage, file
+/// blobs, the system clock) and wires them into the API and the console.
+public final class AccordNode: Sendable {
+    public let configuration: NodeConfiguration
+    public let store: SQLStore
+    public let service: CaseworkService
+    public let logger: Logger
+
+    private init(configuration: NodeConfiguration, store: SQLStore, service: CaseworkService, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.service = service
+        self.logger = logger
+    }
+
+    /// Opens the database, brings its schema up to date and builds the services.
+    public static func open(
+        _ configuration: NodeConfiguration, clock: any WallClock = SystemWallClock(),
+        ids: any IdentifierGenerator = RandomIdentifierGenerator(), logger: Logger? = nil
+    ) async throws -> AccordNode {
+        var logger = logger ?? Logger(label: "accord.node")
+        logger.logLevel = configuration.logLevel
+        let location = try configuration.databaseLocation()
+        let store = try await SQLStore.open(location, configuration: configuration.store, logger: logger)
+        do {
+            let applied = try await Migrator(store: store).migrate(logger: logger)
+            if !applied.isEmpty { logger.info("database schema updated", metadata: ["migrations": "\(applied)"]) }
+        } catch {
+            await store.shutdown()
+            throw error
+        }
+        return AccordNode(configuration: configuration, store: store, service: makeService(store: store, configuration: configuration, clock: clock, ids: ids), logger: logger)
+    }
+
+    /// The case service over `store`; also used by the demo to seed with its own clock.
+    public static func makeService(
+        store: SQLStore, configuration: NodeConfiguration, clock: any WallClock, ids: any IdentifierGenerator = RandomIdentifierGenerator()
+    ) -> CaseworkService {
+        CaseworkService(
+            persons: SQLPersonRepository(store: store),
+            cases: SQLCaseRepository(store: store),
+            documents: SQLDocumentRepository(store: store),
+            blobs: FileBlobStore(root: configuration.blobDirectory),
+            clock: clock, ids: ids, documentPolicy: configuration.documents
+        )
+    }
+
+    /// All routes of the node: `/health`, `/api/v1/…` and `/console/…`.
+    public func makeRouter() async throws -> Router<AccordRequestContext> {
+        let router = Router(context: AccordRequestContext.self)
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        let store = self.store
+        router.get("health") { _, _ in
+            do {
+                try await store.database.raw("SELECT 1 AS ok").run()
+                return try JSONResponse.make(Health(status: "ok", database: store.dialect.rawValue))
+            } catch {
+                return try JSONResponse.make(Health(status: "unavailable", database: store.dialect.rawValue), status: .serviceUnavailable)
+            }
+        }
+        CaseworkAPI(service: service).register(on: router)
+        try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName).register(on: router)
+        return router
+    }
+
+    /// The HTTP application; `onRunning` is called with the bound port once it listens.
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+        Application(
+            router: try await makeRouter(),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+    }
+
+    public func close() async {
+        await store.shutdown()
+    }
+}
+
+struct Health: Encodable {
+    let status: String
+    let database: String
+}
+
+/// Builds the node application for a configuration: what `accord node serve` runs.
+public func buildApplication(configuration: NodeConfiguration) async throws -> (node: AccordNode, application: some ApplicationProtocol) {
+    let node = try await AccordNode.open(configuration)
+    do {
+        return (node, try await node.makeApplication())
+    } catch {
+        await node.close()
+        throw error
+    }
+}

@@ -1,0 +1,47 @@
+public import Casework
+import Foundation
+public import Logging
+public import Storage
+
+/// Everything a node needs to start. Every field has a default, so `NodeConfiguration()` is a
+/// working embedded node on 127.0.0.1:8080 with SQLite under ./data.
+public struct NodeConfiguration: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    /// Nil means the embedded SQLite file in `dataDirectory`.
+    public var databaseURL: String?
+    /// Where the SQLite file and the document blobs live.
+    public var dataDirectory: String
+    /// Shown in the console header.
+    public var nodeName: String
+    public var documents: DocumentPolicy
+    public var store: StoreConfiguration
+    public var logLevel: Logger.Level
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = "./data",
+        nodeName: String = "Accord node", documents: DocumentPolicy = DocumentPolicy(), store: StoreConfiguration = StoreConfiguration(),
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.dataDirectory = dataDirectory
+        self.nodeName = nodeName
+        self.documents = documents
+        self.store = store
+        self.logLevel = logLevel
+    }
+
+    /// The database this configuration selects.
+    public func databaseLocation() throws -> DatabaseLocation {
+        if let databaseURL, !databaseURL.isEmpty {
+            return try DatabaseLocation(url: databaseURL)
+        }
+        return .defaultSQLite(dataDirectory: dataDirectory)
+    }
+
+    public var blobDirectory: URL {
+        URL(fileURLWithPath: dataDirectory, isDirectory: true).appendingPathComponent("blobs", isDirectory: true)
+    }
+}

@@ -1,0 +1,75 @@
+import AccordCore
+import AccordServer
+import ArgumentParser
+import Foundation
+import Hummingbird
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a demo node with realistic sample cases (SQLite, nothing to install).",
+        discussion: """
+            Creates (once) a node in the data directory with a few hundred sample cases — several \
+            nationalities and scripts, every case type and status — then serves it and prints the \
+            console URL. Stop it with Ctrl-C; run again to reuse the same data, or pass --reset.
+            """
+    )
+
+    @Option(help: "Directory for the demo's data.")
+    var dataDir = "./data/demo"
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "How many sample cases to create.")
+    var cases = 300
+
+    @Flag(help: "Delete the demo's data first.")
+    var reset = false
+
+    @Flag(help: "Seed the data and exit instead of serving.")
+    var seedOnly = false
+
+    func validate() throws {
+        guard (0...5_000).contains(cases) else { throw ValidationError("--cases must be between 0 and 5000") }
+    }
+
+    func run() async throws {
+        try await reportingErrors {
+            if reset { try? FileManager.default.removeItem(atPath: dataDir) }
+            let configuration = NodeConfiguration(host: host, port: port, dataDirectory: dataDir, nodeName: "Demo immigration authority")
+            let node = try await AccordNode.open(configuration)
+            let existing = try await node.service.listCases(.init(limit: 1)).total
+            if existing == 0 && cases > 0 {
+                print("Creating \(cases) sample cases in \(dataDir) …")
+                let end = Date()
+                let clock = ManualWallClock(end)
+                let seeder = SampleCaseSeeder(service: AccordNode.makeService(store: node.store, configuration: configuration, clock: clock), clock: clock)
+                let started = ContinuousClock.now
+                try await seeder.seed(cases: cases, from: end.addingTimeInterval(-300 * 86_400), to: end.addingTimeInterval(-3_600))
+                print("Created \(cases) cases in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).")
+            } else {
+                print("Using the \(existing > 0 ? "existing" : "empty") demo data in \(dataDir) (pass --reset to start over).")
+            }
+            if seedOnly {
+                await node.close()
+                return
+            }
+            let application = try await node.makeApplication { port in
+                FileHandle.standardOutput.write(Data("""
+
+                    Accord demo node is running.
+                      Console:  http://\(host):\(port)/console/cases
+                      API:      http://\(host):\(port)/api/v1/cases
+                      Health:   http://\(host):\(port)/health
+                    Press Ctrl-C to stop.
+
+                    """.utf8))
+            }
+            try await application.runService()
+            await node.close()
+        }
+    }
+}
