@@ -95,7 +95,7 @@ let package = Package(
         // Test support shared by the test targets.
         .target(
             name: "AccordTesting",
-            dependencies: ["AccordCore", "Casework", "Storage", "AccordServer"],
+            dependencies: ["AccordCore", "Casework", "Storage", "AccordServer", .product(name: "SQLKit", package: "sql-kit")],
             swiftSettings: swiftSettings
         ),
 

@@ -1,9 +1,10 @@
-/// A unique, human-readable case number: `ASY-2026-000042-K`.
+/// A unique, human-readable case number: `ASY-2026-000042-0`.
 ///
 /// Type prefix, year of registration, a six-digit sequence within type and year, and a check
-/// character computed with ISO/IEC 7064 MOD 37,36 over the alphanumeric characters before it.
-/// MOD 37,36 detects every single-character substitution and every transposition of adjacent
-/// characters, the two most common typing mistakes.
+/// digit computed with the Damm algorithm over the type's index and the ten digits. Damm detects
+/// every single-digit substitution and every transposition of adjacent digits — the two most
+/// common typing mistakes; a mistyped prefix is either not a prefix at all or changes the type
+/// index, which the check digit also catches.
 public struct CaseNumber: Hashable, Sendable, Comparable {
     public let type: CaseType
     public let year: Int
@@ -26,7 +27,7 @@ public struct CaseNumber: Hashable, Sendable, Comparable {
               let type = CaseType(numberPrefix: String(parts[0])),
               parts[1].count == 4, parts[1].allSatisfy({ $0.isASCII && $0.isNumber }), let year = Int(parts[1]),
               parts[2].count == 6, parts[2].allSatisfy({ $0.isASCII && $0.isNumber }), let sequence = Int(parts[2]),
-              parts[3].count == 1, let check = parts[3].first, CaseNumber.alphabet.contains(check),
+              parts[3].count == 1, let check = parts[3].first, check.isASCII, check.isNumber,
               let number = CaseNumber(type: type, year: year, sequence: sequence)
         else {
             throw CaseworkError.invalidCaseNumber(input)
@@ -38,7 +39,7 @@ public struct CaseNumber: Hashable, Sendable, Comparable {
     }
 
     public var text: String {
-        "\(body.prefix(3))-\(year)-\(sequenceText)-\(checkCharacter)"
+        "\(type.numberPrefix)-\(year)-\(sequenceText)-\(checkCharacter)"
     }
 
     private var sequenceText: String {
@@ -46,25 +47,35 @@ public struct CaseNumber: Hashable, Sendable, Comparable {
         return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 
-    /// The characters the check character is computed over.
-    private var body: String { "\(type.numberPrefix)\(year)\(sequenceText)" }
+    /// The digits the check digit is computed over: type index, year, sequence.
+    private var body: String {
+        let typeIndex = CaseType.allCases.firstIndex(of: type)!
+        return "\(typeIndex)\(year)\(sequenceText)"
+    }
 
-    public var checkCharacter: Character { CaseNumber.mod37_36(body) }
+    public var checkCharacter: Character { CaseNumber.damm(body) }
 
-    static let alphabet: [Character] = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    /// The Damm algorithm's weakly totally anti-symmetric quasigroup of order 10.
+    private static let dammTable: [[Int]] = [
+        [0, 3, 1, 7, 5, 9, 8, 6, 4, 2],
+        [7, 0, 9, 2, 1, 5, 4, 8, 6, 3],
+        [4, 2, 0, 6, 8, 7, 1, 3, 5, 9],
+        [1, 7, 5, 0, 9, 8, 3, 4, 2, 6],
+        [6, 1, 2, 3, 0, 4, 5, 9, 7, 8],
+        [3, 6, 7, 4, 2, 0, 9, 5, 8, 1],
+        [5, 8, 6, 9, 7, 2, 0, 1, 3, 4],
+        [8, 9, 4, 5, 3, 6, 2, 0, 1, 7],
+        [9, 4, 3, 8, 6, 1, 7, 2, 0, 5],
+        [2, 5, 8, 1, 4, 3, 6, 7, 9, 0],
+    ]
 
-    /// ISO/IEC 7064 hybrid system MOD 37,36 (M = 36, alphanumeric).
-    static func mod37_36(_ text: String) -> Character {
-        let m = 36
-        var product = m
-        for character in text {
-            guard let value = alphabet.firstIndex(of: character) else { continue }
-            var sum = (product + value) % m
-            if sum == 0 { sum = m }
-            product = (sum * 2) % (m + 1)
+    static func damm(_ digits: String) -> Character {
+        var interim = 0
+        for character in digits {
+            guard let digit = character.wholeNumberValue else { continue }
+            interim = dammTable[interim][digit]
         }
-        let check = (m + 1 - product) % m
-        return alphabet[check]
+        return Character(String(interim))
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.text < rhs.text }

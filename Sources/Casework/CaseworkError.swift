@@ -56,7 +56,7 @@ public struct CaseworkError: AccordError, Equatable {
     public static func invalidCaseNumber(_ text: String) -> CaseworkError {
         CaseworkError(
             code: "casework.invalid_case_number",
-            reason: "'\(text.prefix(40))' is not a case number (expected e.g. ASY-2026-000042-K)",
+            reason: "'\(text.prefix(40))' is not a case number (expected e.g. ASY-2026-000042-0)",
             category: .invalidInput
         )
     }

@@ -35,14 +35,19 @@ public struct SampleCaseSeeder: Sendable {
     public func seed(cases count: Int, from start: Date, to end: Date) async throws {
         var random = SeededRandom(seed: seed)
         clock.set(start)
+        let latest = end
         let step = count > 0 ? end.timeIntervalSince(start) / Double(count) : 0
         for index in 0..<count {
-            try await seedCase(index: index, random: &random)
+            try await seedCase(index: index, random: &random, latest: latest)
             clock.set(start.addingTimeInterval(step * Double(index + 1)))
         }
     }
 
-    private func seedCase(index: Int, random: inout SeededRandom) async throws {
+    private func seedCase(index: Int, random: inout SeededRandom, latest: Date) async throws {
+        /// Moves the clock on, but never past `latest`: sample data has no future events.
+        func advance(_ seconds: Int) {
+            clock.set(min(clock.now.addingTimeInterval(Double(seconds)), latest))
+        }
         let nationality = random.pick(SampleNationality.all)
         let principal = try await service.registerPerson(person(of: nationality, random: &random), by: .system)
         let type = random.weighted([(CaseType.asylum, 40), (.return, 15), (.residencePermit, 15), (.visa, 12), (.appeal, 8), (.readmission, 10)])
@@ -72,7 +77,7 @@ public struct SampleCaseSeeder: Sendable {
         let actor = officer.flatMap(UserID.init) ?? UserID("registry.clerk")!
         if random.chance(0.45) {
             let passport = principal.details.identityDocuments.first
-            clock.advance(by: 3_600)
+            advance(3_600)
             _ = try await service.attachDocument(
                 opened.number,
                 metadata: DocumentMetadataInput(
@@ -85,7 +90,7 @@ public struct SampleCaseSeeder: Sendable {
             )
         }
         for _ in 0..<random.int(0...2) {
-            clock.advance(by: Double(random.int(3_600...86_400)))
+            advance(random.int(3_600...86_400))
             _ = try await service.addNote(opened.number, NoteInput(text: random.pick(Self.noteTexts)), by: actor)
         }
         let target = random.weighted([
@@ -94,7 +99,7 @@ public struct SampleCaseSeeder: Sendable {
         ])
         var current = opened
         for next in Self.path(to: target) {
-            clock.advance(by: Double(random.int(86_400...(86_400 * 9))))
+            advance(random.int(86_400...(86_400 * 9)))
             current = try await service.updateCase(current.number, CaseUpdateInput(expectedVersion: current.version, status: next.rawValue), by: actor)
         }
     }

@@ -1,0 +1,43 @@
+public import Casework
+public import Foundation
+import SQLKit
+public import Storage
+
+/// Sample inputs shared by test targets.
+public enum Fixtures {
+    /// 2026-03-02T09:30:00Z, a Monday.
+    public static let referenceDate = Date(timeIntervalSince1970: 1_772_443_800)
+
+    public static func person(
+        given: String = "Ahmad", family: String = "Karimi", nationality: String = "AFG", dateOfBirth: String = "1987-03-14",
+        native: ScriptedNameInput? = ScriptedNameInput(script: "Arab", given: "احمد", family: "کریمی"),
+        passport: String? = "P01234567"
+    ) -> PersonInput {
+        PersonInput(
+            name: NameInput(given: given, family: family),
+            nativeNames: native.map { [$0] },
+            dateOfBirth: dateOfBirth,
+            placeOfBirth: "Herat",
+            sex: "M",
+            nationality: nationality,
+            identityDocuments: passport.map { [IdentityDocumentInput(kind: "passport", number: $0, issuingCountry: nationality, issuedOn: "2020-05-01", expiresOn: "2030-04-30")] }
+        )
+    }
+
+    public static func caseInput(principal: Person, type: CaseType = .asylum, office: String = "HQ-ASYLUM", officer: String? = "a.martin") -> CaseInput {
+        CaseInput(type: type.rawValue, office: office, assignedOfficer: officer, title: "Test case", principalPersonID: principal.id.rawValue)
+    }
+
+    /// The smallest valid PDF header plus some content.
+    public static let pdf: [UInt8] = Array("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".utf8)
+    public static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+
+    /// Row counts of every table, to prove that a refused request changed nothing.
+    public static func rowCounts(_ store: SQLStore) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for table in ["persons", "person_search_keys", "cases", "case_parties", "case_history", "case_notes", "documents", "case_number_counters"] {
+            counts[table] = try await store.database.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self)
+        }
+        return counts
+    }
+}

@@ -1,0 +1,91 @@
+public import AccordCore
+public import Casework
+import Foundation
+import Logging
+public import Storage
+public import Testing
+
+/// The databases a contract test runs against: SQLite always; PostgreSQL when
+/// `ACCORD_TEST_POSTGRES_URL` is set. With `ACCORD_TEST_REQUIRE_POSTGRES=1` (as scripts/test.sh
+/// sets) a missing URL fails the PostgreSQL runs instead of silently skipping them.
+public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case sqlite
+    case postgres
+
+    public static var all: [TestDatabase] {
+        let environment = ProcessInfo.processInfo.environment
+        let wanted = environment["ACCORD_TEST_POSTGRES_URL"] != nil || environment["ACCORD_TEST_REQUIRE_POSTGRES"] == "1"
+        return wanted ? [.sqlite, .postgres] : [.sqlite]
+    }
+
+    public var testDescription: String { rawValue }
+
+    /// Runs `body` with a freshly migrated, empty database of this kind and a private data
+    /// directory, and removes both afterwards.
+    public func withStore<T>(_ body: (SQLStore, URL) async throws -> T) async throws -> T {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("accord-test-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var logger = Logger(label: "accord.test")
+        logger.logLevel = .warning
+        switch self {
+        case .sqlite:
+            let store = try await SQLStore.open(.sqlite(path: directory.appendingPathComponent("accord.sqlite").path), logger: logger)
+            do {
+                try await Migrator(store: store).migrate(logger: logger)
+                let result = try await body(store, directory)
+                await store.shutdown()
+                return result
+            } catch {
+                await store.shutdown()
+                throw error
+            }
+        case .postgres:
+            guard let url = ProcessInfo.processInfo.environment["ACCORD_TEST_POSTGRES_URL"] else {
+                throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set but PostgreSQL tests are required")
+            }
+            let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+            let small = StoreConfiguration(postgresConnectionsPerEventLoop: 2)
+            let admin = try await SQLStore.open(.postgres(url: url), configuration: small, logger: logger)
+            try await admin.database.raw("CREATE SCHEMA \(ident: schema)").run()
+            let store: SQLStore
+            do {
+                store = try await SQLStore.open(.postgres(url: url), configuration: small, searchPath: [schema], logger: logger)
+            } catch {
+                await admin.shutdown()
+                throw error
+            }
+            func cleanUp() async {
+                await store.shutdown()
+                try? await admin.database.raw("DROP SCHEMA \(ident: schema) CASCADE").run()
+                await admin.shutdown()
+            }
+            do {
+                try await Migrator(store: store).migrate(logger: logger)
+                let result = try await body(store, directory)
+                await cleanUp()
+                return result
+            } catch {
+                await cleanUp()
+                throw error
+            }
+        }
+    }
+
+    /// Runs `body` with a case service over a fresh database, a manual clock at `start` and
+    /// deterministic identifiers.
+    public func withService<T>(
+        start: Date = Fixtures.referenceDate, policy: DocumentPolicy = DocumentPolicy(),
+        _ body: (CaseworkService, ManualWallClock, SQLStore) async throws -> T
+    ) async throws -> T {
+        try await withStore { store, directory in
+            let clock = ManualWallClock(start)
+            let service = CaseworkService(
+                persons: SQLPersonRepository(store: store), cases: SQLCaseRepository(store: store),
+                documents: SQLDocumentRepository(store: store), blobs: FileBlobStore(root: directory.appendingPathComponent("blobs")),
+                clock: clock, documentPolicy: policy
+            )
+            return try await body(service, clock, store)
+        }
+    }
+}
