@@ -1,0 +1,170 @@
+import AccordCore
+import AccordTesting
+import Casework
+import Foundation
+import SQLKit
+import Storage
+import Testing
+
+/// One contract for `CaseRepository` (with history and notes), run against every database.
+@Suite struct CaseRepositoryContractTests {
+    @Test(arguments: TestDatabase.all)
+    func numbersAreSequentialPerTypeAndYearWithValidCheckDigits(_ database: TestDatabase) async throws {
+        try await database.withService { service, clock, _ in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            var numbers: [String] = []
+            for type in [CaseType.asylum, .asylum, .visa, .asylum] {
+                numbers.append(try await service.openCase(Fixtures.caseInput(principal: person, type: type), by: .system).number.text)
+            }
+            #expect(numbers.map { String($0.prefix(15)) } == ["ASY-2026-000001", "ASY-2026-000002", "VIS-2026-000001", "ASY-2026-000003"])
+            for number in numbers { #expect(throws: Never.self) { try CaseNumber(parsing: number) } }
+            clock.set(Date(timeIntervalSince1970: 1_800_000_000)) // 2027
+            let next = try await service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            #expect(next.number.text.hasPrefix("ASY-2027-000001-"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func concurrentOpeningsGetUniqueGapFreeNumbers(_ database: TestDatabase) async throws {
+        try await database.withService { service, _, _ in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let opened = try await withThrowingTaskGroup(of: Case.self) { group in
+                for _ in 0..<24 {
+                    group.addTask { try await service.openCase(Fixtures.caseInput(principal: person), by: .system) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(opened.map(\.number.sequence).sorted() == Array(1...24))
+            #expect(try await service.listCases(CaseFilter(limit: 100)).total == 24)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func historyIsGapFreeAcrossUpdatesNotesAndDocuments(_ database: TestDatabase) async throws {
+        try await database.withService { service, clock, _ in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let spouse = try await service.registerPerson(Fixtures.person(given: "Zahra", passport: nil), by: .system)
+            let officer = UserID("k.novak")!
+            var record = try await service.openCase(Fixtures.caseInput(principal: person), by: UserID("registry")!)
+            clock.advance(by: 60)
+            record = try await service.updateCase(record.number, CaseUpdateInput(expectedVersion: 1, status: "in_progress", assignedOfficer: "k.novak"), by: officer)
+            #expect(record.version == 2 && record.status == .inProgress && record.assignedOfficer == officer)
+            clock.advance(by: 60)
+            _ = try await service.addNote(record.number, NoteInput(text: "Interview scheduled."), by: officer)
+            _ = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "evidence"), mediaType: "application/pdf", bytes: Fixtures.pdf, by: officer)
+            record = try await service.linkPerson(record.number, PartyInput(personID: spouse.id.rawValue, role: "family_member", relationship: "spouse"), by: officer)
+            #expect(record.version == 3)
+            #expect(record.parties.map(\.role) == [.principal, .familyMember])
+            let history = try await service.history(record.number)
+            #expect(history.map(\.sequence) == Array(1...6))
+            #expect(history.map(\.action) == [.caseOpened, .statusChanged, .assignmentChanged, .noteAdded, .documentAttached, .personLinked])
+            #expect(history.first?.actor == UserID("registry"))
+            #expect(history[1].at == Fixtures.referenceDate.addingTimeInterval(60))
+            #expect(try await service.notes(record.number).map(\.text) == ["Interview scheduled."])
+            #expect(try await service.caseRecord(record.number) == record)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func invalidMovesAndStaleVersionsChangeNothing(_ database: TestDatabase) async throws {
+        try await database.withService { service, _, store in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let record = try await service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            let before = try await Fixtures.rowCounts(store)
+            await #expect(throws: CaseworkError.invalidStatusTransition(from: .registered, to: .decided)) {
+                try await service.updateCase(record.number, CaseUpdateInput(expectedVersion: 1, status: "decided"), by: .system)
+            }
+            await #expect(throws: CaseworkError.versionConflict(expected: 7, actual: 1)) {
+                try await service.updateCase(record.number, CaseUpdateInput(expectedVersion: 7, status: "in_progress"), by: .system)
+            }
+            var stale = record
+            stale.status = .inProgress
+            _ = try await service.cases.update(stale, expectedVersion: 1, history: [])
+            await #expect(throws: CaseworkError.versionConflict(expected: 1, actual: 2)) {
+                try await service.cases.update(stale, expectedVersion: 1, history: [])
+            }
+            #expect(try await Fixtures.rowCounts(store) == before)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aFailedOpeningLeavesNoTrace(_ database: TestDatabase) async throws {
+        try await database.withService { service, _, store in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let before = try await Fixtures.rowCounts(store)
+            // A party that does not exist violates a foreign key after the case row, its number
+            // and its history entry were written: the whole transaction must roll back.
+            let draft = CaseDraft(
+                id: Case.ID(), type: .asylum, year: 2026, office: OfficeCode("HQ")!, assignedOfficer: nil, title: nil,
+                parties: [CaseParty(personID: person.id, role: .principal), CaseParty(personID: Person.ID(), role: .familyMember)],
+                openedAt: Fixtures.referenceDate
+            )
+            let history = HistoryRecord(id: .init(), at: Fixtures.referenceDate, actor: .system, action: .caseOpened, summary: "x")
+            await #expect(throws: (any Error).self) { try await service.cases.open(draft, history: history) }
+            #expect(try await Fixtures.rowCounts(store) == before)
+            let next = try await service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            #expect(next.number.sequence == 1)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func historyAndNotesAreAppendOnlyInTheDatabaseItself(_ database: TestDatabase) async throws {
+        try await database.withService { service, _, store in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let record = try await service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            _ = try await service.addNote(record.number, NoteInput(text: "original"), by: .system)
+            await #expect(throws: (any Error).self) { try await store.database.raw("UPDATE case_history SET summary = 'forged'").run() }
+            await #expect(throws: (any Error).self) { try await store.database.raw("DELETE FROM case_history").run() }
+            await #expect(throws: (any Error).self) { try await store.database.raw("UPDATE case_notes SET text = 'forged'").run() }
+            await #expect(throws: (any Error).self) { try await store.database.raw("DELETE FROM case_notes").run() }
+            #expect(try await service.notes(record.number).map(\.text) == ["original"])
+            #expect(try await service.history(record.number).count == 2)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func listsFilterPageAndCount(_ database: TestDatabase) async throws {
+        try await database.withService { service, clock, _ in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let other = try await service.registerPerson(Fixtures.person(given: "Lina", family: "Haddad", nationality: "SYR", native: nil, passport: nil), by: .system)
+            for index in 0..<7 {
+                clock.advance(by: 60)
+                let type: CaseType = index.isMultiple(of: 2) ? .asylum : .visa
+                let opened = try await service.openCase(
+                    Fixtures.caseInput(principal: index == 6 ? other : person, type: type, office: index < 3 ? "NORTH-1" : "SOUTH-2"), by: .system)
+                if index == 1 {
+                    _ = try await service.updateCase(opened.number, CaseUpdateInput(expectedVersion: 1, status: "in_progress"), by: .system)
+                }
+            }
+            let all = try await service.listCases(CaseFilter(limit: 3))
+            #expect(all.total == 7 && all.cases.count == 3)
+            #expect(all.cases.map(\.openedAt) == all.cases.map(\.openedAt).sorted(by: >))
+            let rest = try await service.listCases(CaseFilter(limit: 3, offset: 6))
+            #expect(rest.cases.count == 1)
+            #expect(try await service.listCases(CaseFilter(type: .asylum)).total == 4)
+            #expect(try await service.listCases(CaseFilter(status: .inProgress)).cases.map(\.number.text).count == 1)
+            #expect(try await service.listCases(CaseFilter(type: .asylum, office: OfficeCode("NORTH-1"))).total == 2)
+            #expect(try await service.listCases(CaseFilter(personID: other.id)).total == 1)
+            #expect(try await service.offices() == [OfficeCode("NORTH-1")!, OfficeCode("SOUTH-2")!])
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func openingNeedsExistingDistinctPersons(_ database: TestDatabase) async throws {
+        try await database.withService { service, _, store in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let before = try await Fixtures.rowCounts(store)
+            let ghost = Person.ID()
+            var input = Fixtures.caseInput(principal: person)
+            input.parties = [PartyInput(personID: ghost.rawValue, role: "family_member")]
+            await #expect(throws: CaseworkError(code: "casework.unknown_person", reason: "", category: .invalidInput)) {
+                try await service.openCase(input, by: .system)
+            }
+            input.parties = [PartyInput(personID: person.id.rawValue, role: "principal")]
+            await #expect(throws: CaseworkError(code: "casework.invalid_role", reason: "", category: .invalidInput)) {
+                try await service.openCase(input, by: .system)
+            }
+            #expect(try await Fixtures.rowCounts(store) == before)
+        }
+    }
+}

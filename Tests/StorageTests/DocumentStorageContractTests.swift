@@ -1,0 +1,65 @@
+import AccordCore
+import AccordTesting
+import Casework
+import Foundation
+import Storage
+import Testing
+
+@Suite struct DocumentStorageContractTests {
+    @Test(arguments: TestDatabase.all)
+    func documentsRoundTripByContentAddress(_ database: TestDatabase) async throws {
+        try await database.withService { service, _, _ in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let record = try await service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            let metadata = DocumentMetadataInput(kind: "passport", title: "Passport", fileName: "passport.pdf", personID: person.id.rawValue,
+                                                 issuingCountry: "AFG", documentNumber: "p 0123 4567", validFrom: "2020-05-01", validUntil: "2030-04-30")
+            let first = try await service.attachDocument(record.number, metadata: metadata, mediaType: "application/pdf", bytes: Fixtures.pdf, by: .system)
+            let second = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "evidence"), mediaType: "application/pdf", bytes: Fixtures.pdf, by: .system)
+            #expect(first.digest == second.digest)
+            #expect(first.documentNumber == "P01234567")
+            #expect(try await service.document(first.id) == first)
+            #expect(try await service.documents(record.number).map(\.id) == [first.id, second.id])
+            let (document, bytes) = try await service.documentContent(first.id)
+            #expect(document == first && bytes == Fixtures.pdf)
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func refusedUploadsWriteNothing(_ database: TestDatabase) async throws {
+        try await database.withService(policy: DocumentPolicy(maximumBytes: 200)) { service, _, store in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let other = try await service.registerPerson(Fixtures.person(given: "Omar"), by: .system)
+            let record = try await service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            let before = try await Fixtures.rowCounts(store)
+            let kind = DocumentMetadataInput(kind: "evidence")
+            await #expect(throws: CaseworkError.documentTooLarge(limit: 0)) {
+                try await service.attachDocument(record.number, metadata: kind, mediaType: "application/pdf", bytes: Fixtures.pdf + [UInt8](repeating: 32, count: 300), by: .system)
+            }
+            await #expect(throws: CaseworkError.contentMismatch("")) {
+                try await service.attachDocument(record.number, metadata: kind, mediaType: "image/png", bytes: Fixtures.pdf, by: .system)
+            }
+            await #expect(throws: CaseworkError(code: "casework.invalid_document_kind", reason: "", category: .invalidInput)) {
+                try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "selfie"), mediaType: "application/pdf", bytes: Fixtures.pdf, by: .system)
+            }
+            await #expect(throws: CaseworkError(code: "casework.person_not_in_case", reason: "", category: .invalidInput)) {
+                try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "evidence", personID: other.id.rawValue), mediaType: "application/pdf", bytes: Fixtures.pdf, by: .system)
+            }
+            #expect(try await Fixtures.rowCounts(store) == before)
+        }
+    }
+
+    @Test func blobStoreDetectsCorruptionAndNeverLeavesPartialFiles() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let blobs = FileBlobStore(root: root)
+        let digest = try await blobs.put(Fixtures.pdf)
+        #expect(digest.hex == "\(digest.hex)" && digest.hex.count == 64)
+        #expect(try await blobs.get(digest) == Fixtures.pdf)
+        let path = root.appendingPathComponent("sha256/\(digest.hex.prefix(2))/\(digest.hex.dropFirst(2).prefix(2))/\(digest.hex)")
+        try Data("tampered".utf8).write(to: path)
+        await #expect(throws: StorageError.blobCorrupt("")) { try await blobs.get(digest) }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path)
+        #expect(leftovers.isEmpty)
+        #expect(try await blobs.get(ContentDigest(hex: String(repeating: "0", count: 64))!) == nil)
+    }
+}

@@ -1,0 +1,52 @@
+import AccordTesting
+import Casework
+import Foundation
+import SQLKit
+import Storage
+import Testing
+
+@Suite struct MigrationTests {
+    @Test(arguments: TestDatabase.all)
+    func migratingTwiceIsANoOpAndUnknownMigrationsAreRefused(_ database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            #expect(try await Migrator(store: store).migrate() == [])
+            #expect(try await Migrator(store: store).applied() == ["0001_case_core", "0002_append_only_history"])
+            try await store.database.raw("INSERT INTO accord_schema_migrations (id, applied_at) VALUES ('9999_from_the_future', 0)").run()
+            await #expect(throws: StorageError.schemaTooNew([])) { try await Migrator(store: store).migrate() }
+        }
+    }
+
+    @Test func databaseURLsAreParsed() throws {
+        #expect(try DatabaseLocation(url: "sqlite:data/a.sqlite") == .sqlite(path: "data/a.sqlite"))
+        #expect(try DatabaseLocation(url: "sqlite:///var/lib/accord.db") == .sqlite(path: "/var/lib/accord.db"))
+        #expect(try DatabaseLocation(url: "./x.sqlite") == .sqlite(path: "./x.sqlite"))
+        #expect(try DatabaseLocation(url: "postgres://u:secret@db:5432/accord").isPostgres)
+        #expect(DatabaseLocation.postgres(url: "postgres://u:secret@db:5432/accord").description == "postgres://u:***@db:5432/accord")
+        for bad in ["mysql://x/y", "postgres://", "postgres://host", "sqlite:", "", "accord"] {
+            #expect(throws: StorageError.invalidDatabaseURL("", "")) { try DatabaseLocation(url: bad) }
+        }
+    }
+
+    @Test func anUnreachableDatabaseIsReportedNotHung() async throws {
+        await #expect(throws: StorageError.unavailable("")) {
+            try await SQLStore.open(.postgres(url: "postgres://nobody:x@127.0.0.1:1/none?sslmode=disable"))
+        }
+    }
+
+    /// Data written by one process is there after a restart (SQLite file, WAL mode).
+    @Test func sqliteDataSurvivesReopening() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reopen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let location = DatabaseLocation.sqlite(path: directory.appendingPathComponent("a.sqlite").path)
+        let first = try await SQLStore.open(location)
+        try await Migrator(store: first).migrate()
+        let person = Person(id: .init(), version: 1, createdAt: Fixtures.referenceDate, updatedAt: Fixtures.referenceDate,
+                            details: try Fixtures.person().validated(today: .init(Fixtures.referenceDate)))
+        try await SQLPersonRepository(store: first).insert(person)
+        await first.shutdown()
+        let second = try await SQLStore.open(location)
+        #expect(try await Migrator(store: second).migrate() == [])
+        #expect(try await SQLPersonRepository(store: second).person(person.id) == person)
+        await second.shutdown()
+    }
+}
