@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "API", "AccordServer", "Casework", "AccordCore", "AccordTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

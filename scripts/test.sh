@@ -74,7 +74,8 @@ set +e
 swift test "$@" 2>&1 | tee /tmp/accord-swift-test.log | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)'
 status=${PIPESTATUS[0]}
 set -e
-if grep -q 'postgres' /tmp/accord-swift-test.log; then
-  echo "PostgreSQL contract tests: $(grep -cE 'Test .*postgres.* passed' /tmp/accord-swift-test.log || true) passed"
-fi
+echo "Test cases run against PostgreSQL: $(grep -cE 'argument database → postgres to .* started' /tmp/accord-swift-test.log || true)"
+echo "Test cases run against SQLite: $(grep -cE 'argument database → sqlite to .* started' /tmp/accord-swift-test.log || true)"
+# Repeat the runner's own summary so it stays the closing line.
+grep -E '^(✔|✘) Test run with|^Test Suite .* (passed|failed)|Executed [0-9]+ tests' /tmp/accord-swift-test.log | tail -n 2
 exit "$status"

@@ -7,10 +7,18 @@ import NIOCore
 /// Turns every error thrown below it into a JSON error response with a stable code:
 /// `{"error": {"code": "...", "message": "...", "details": [...]}}`. Internal errors are logged
 /// with the request ID and answered without detail, so nothing leaks.
+///
+/// Installed on the whole router (so that unknown endpoints under the prefix also answer in JSON)
+/// and active only for paths under `pathPrefix`.
 public struct APIErrorMiddleware<Context: RequestContext>: RouterMiddleware {
-    public init() {}
+    public let pathPrefix: String
+
+    public init(pathPrefix: String = "/api/") {
+        self.pathPrefix = pathPrefix
+    }
 
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix(pathPrefix) else { return try await next(request, context) }
         do {
             return try await next(request, context)
         } catch {

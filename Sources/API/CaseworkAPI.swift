@@ -14,7 +14,8 @@ public struct CaseworkAPI: Sendable {
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
-        let api = router.group("api/v1").add(middleware: APIErrorMiddleware<Context>())
+        router.add(middleware: APIErrorMiddleware<Context>(pathPrefix: "/api/"))
+        let api = router.group("api/v1")
         registerPersons(on: api)
         registerCases(on: api)
         registerDocuments(on: api)

@@ -15,7 +15,9 @@ public final class AccordNode: Sendable {
     public let service: CaseworkService
     public let logger: Logger
 
-    private init(configuration: NodeConfiguration, store: SQLStore, service: CaseworkService, logger: Logger) {
+    /// Assembles a node from an open, migrated store and its service (tests use this with
+    /// their own isolated databases); `open` is the normal way in.
+    public init(configuration: NodeConfiguration, store: SQLStore, service: CaseworkService, logger: Logger = Logger(label: "accord.node")) {
         self.configuration = configuration
         self.store = store
         self.service = service

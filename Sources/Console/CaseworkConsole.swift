@@ -25,7 +25,8 @@ public struct CaseworkConsole: Sendable {
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("/") { _, _ in Response.redirect(to: "/console/cases") }
-        let console = router.group("console").add(middleware: ConsoleErrorMiddleware<Context>(console: self))
+        router.add(middleware: ConsoleErrorMiddleware<Context>(console: self))
+        let console = router.group("console")
         console.get("static/accord.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: ResponseBody(byteBuffer: stylesheet))
@@ -158,11 +159,13 @@ public struct CaseworkConsole: Sendable {
     }
 }
 
-/// Renders errors as an HTML page with the stable code; internal errors are logged, not shown.
+/// Renders errors under /console as an HTML page with the stable code; internal errors are
+/// logged, not shown. Installed on the whole router so unknown console pages get it too.
 struct ConsoleErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     let console: CaseworkConsole
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard request.uri.path.hasPrefix("/console") else { return try await next(request, context) }
         do {
             return try await next(request, context)
         } catch {

@@ -1,0 +1,61 @@
+import AccordServer
+import AccordTesting
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite struct CaseworkAPITests {
+    @Test(arguments: TestDatabase.all)
+    func aCaseFromRegistrationToDocumentDownload(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            try await node.withClient { client in
+                let health = try await client.call(.get, "/health")
+                #expect(health.status == .ok && health["database"] as? String == database.rawValue)
+
+                let person = try await client.call(.post, "/api/v1/persons", json: personJSON)
+                #expect(person.status == .created)
+                let personID = try #require(person["id"] as? String)
+                #expect((person["identityDocuments"] as? [[String: Any]])?.first?["number"] as? String == "P01234567")
+
+                let found = try await client.call(.get, "/api/v1/persons?name=KARIMI")
+                #expect((found["persons"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [personID])
+                let byDocument = try await client.call(.get, "/api/v1/persons?documentNumber=p01234567")
+                #expect((byDocument["persons"] as? [Any])?.count == 1)
+
+                let opened = try await client.call(.post, "/api/v1/cases", json: jsonString([
+                    "type": "asylum", "office": "hq-asylum", "principalPersonID": personID, "title": "Protection request",
+                ]))
+                #expect(opened.status == .created)
+                let number = try #require(opened["number"] as? String)
+                #expect(number.hasPrefix("ASY-2026-000001-"))
+                #expect(opened["office"] as? String == "HQ-ASYLUM")
+
+                let moved = try await client.call(.patch, "/api/v1/cases/\(number)", json: #"{"expectedVersion": 1, "status": "in_progress", "assignedOfficer": "k.novak"}"#)
+                #expect(moved.status == .ok && moved["version"] as? Int == 2 && moved["status"] as? String == "in_progress")
+
+                let note = try await client.call(.post, "/api/v1/cases/\(number)/notes", json: #"{"text": "Interview on Monday."}"#)
+                #expect(note.status == .created && note["author"] as? String == "k.novak")
+
+                let upload = try await client.call(.post, "/api/v1/cases/\(number)/documents?kind=passport&fileName=passport.pdf&personID=\(personID)&issuingCountry=AFG",
+                                                   bytes: Fixtures.pdf, contentType: "application/pdf")
+                #expect(upload.status == .created)
+                let documentID = try #require(upload["id"] as? String)
+                let download = try await client.call(.get, "/api/v1/documents/\(documentID)/content")
+                #expect(download.status == .ok && download.bytes == Fixtures.pdf)
+                #expect(download.headers[.contentType] == "application/pdf")
+                #expect(download.headers[.contentDisposition] == "attachment; filename=\"passport.pdf\"")
+
+                let history = try await client.call(.get, "/api/v1/cases/\(number)/history")
+                let actions = (history["history"] as? [[String: Any]])?.compactMap { $0["action"] as? String }
+                #expect(actions == ["case_opened", "status_changed", "assignment_changed", "note_added", "document_attached"])
+                let listed = try await client.call(.get, "/api/v1/cases?status=in_progress&type=asylum&office=HQ-ASYLUM")
+                #expect(listed["total"] as? Int == 1)
+                let personCases = try await client.call(.get, "/api/v1/persons/\(personID)/cases")
+                #expect(personCases["total"] as? Int == 1)
+                let documents = try await client.call(.get, "/api/v1/cases/\(number)/documents")
+                #expect((documents["documents"] as? [Any])?.count == 1)
+            }
+        }
+    }
+}
