@@ -105,7 +105,7 @@ public struct SampleCaseSeeder: Sendable {
     }
 
     /// The shortest sequence of allowed moves from `registered` to `target`.
-    static func path(to target: CaseStatus) -> [CaseStatus] {
+    public static func path(to target: CaseStatus) -> [CaseStatus] {
         var previous: [CaseStatus: CaseStatus] = [:]
         var queue: [CaseStatus] = [.registered]
         var seen: Set<CaseStatus> = [.registered]

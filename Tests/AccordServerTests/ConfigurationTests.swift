@@ -1,0 +1,100 @@
+import AccordCore
+import AccordServer
+import AccordTesting
+import Casework
+import Foundation
+import Storage
+import Testing
+
+@Suite struct ConfigurationTests {
+    @Test func defaultsMakeAWorkingEmbeddedNode() async throws {
+        let configuration = try await NodeConfiguration.load(flags: [:], environment: [:])
+        #expect(configuration == NodeConfiguration())
+        #expect(try configuration.databaseLocation() == .sqlite(path: "./data/accord.sqlite"))
+    }
+
+    @Test func flagsBeatEnvironmentBeatsFileBeatsDefaults() async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("accord-\(UUID().uuidString).yaml")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try """
+            http:
+              host: 0.0.0.0
+              port: 9000
+            data:
+              dir: /srv/accord
+            node:
+              name: Ministry node
+            documents:
+              max-bytes: 1048576
+              media-types: [application/pdf, image/png]
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = try await NodeConfiguration.load(flags: [:], environment: [:], configFile: file.path)
+        #expect(fromFile.host == "0.0.0.0" && fromFile.port == 9000 && fromFile.dataDirectory == "/srv/accord")
+        #expect(fromFile.nodeName == "Ministry node")
+        #expect(fromFile.documents == DocumentPolicy(maximumBytes: 1_048_576, allowedMediaTypes: ["application/pdf", "image/png"]))
+
+        let environment = ["ACCORD_HTTP_PORT": "9100", "ACCORD_DATABASE_URL": "postgres://a:b@db:5432/accord", "ACCORD_CONFIG": file.path]
+        let fromEnvironment = try await NodeConfiguration.load(flags: [:], environment: environment)
+        #expect(fromEnvironment.port == 9100 && fromEnvironment.host == "0.0.0.0")
+        #expect(try fromEnvironment.databaseLocation().isPostgres)
+
+        let fromFlags = try await NodeConfiguration.load(flags: ["http.port": "9200", "data.dir": "/tmp/x"], environment: environment)
+        #expect(fromFlags.port == 9200 && fromFlags.dataDirectory == "/tmp/x")
+    }
+
+    @Test func badValuesAreErrorsNotSilentDefaults() async throws {
+        await #expect(throws: ServerError(code: "config.invalid_value", reason: "")) {
+            try await NodeConfiguration.load(flags: ["http.port": "eighty"], environment: [:])
+        }
+        await #expect(throws: ServerError(code: "config.invalid_value", reason: "")) {
+            try await NodeConfiguration.load(flags: [:], environment: ["ACCORD_HTTP_PORT": "70000"])
+        }
+        await #expect(throws: ServerError(code: "config.invalid_value", reason: "")) {
+            try await NodeConfiguration.load(flags: ["log.level": "loud"], environment: [:])
+        }
+        await #expect(throws: StorageError.invalidDatabaseURL("", "")) {
+            try await NodeConfiguration.load(flags: ["database.url": "mysql://x/y"], environment: [:])
+        }
+        await #expect(throws: ServerError(code: "config.file_not_found", reason: "")) {
+            try await NodeConfiguration.load(flags: [:], environment: [:], configFile: "/nonexistent/accord.yaml")
+        }
+    }
+}
+
+@Suite struct SampleCaseSeederTests {
+    @Test(arguments: TestDatabase.all)
+    func seedsRealisticVariedCasesInThePast(_ database: TestDatabase) async throws {
+        try await database.withStore { store, directory in
+            let end = Fixtures.referenceDate
+            let clock = ManualWallClock(end)
+            let configuration = NodeConfiguration(dataDirectory: directory.path)
+            let service = AccordNode.makeService(store: store, configuration: configuration, clock: clock)
+            try await SampleCaseSeeder(service: service, clock: clock).seed(cases: 60, from: end.addingTimeInterval(-200 * 86_400), to: end)
+            let page = try await service.listCases(CaseFilter(limit: 500))
+            #expect(page.total == 60)
+            #expect(Set(page.cases.map(\.type)).count >= 5)
+            #expect(Set(page.cases.map(\.status)).count >= 5)
+            #expect(page.cases.allSatisfy { $0.updatedAt <= end })
+            let persons = try await service.persons(page.cases.compactMap(\.principal))
+            let scripts = Set(persons.values.flatMap { $0.details.nativeNames.map(\.script) })
+            #expect(scripts.count >= 3)
+            #expect(Set(persons.values.compactMap { $0.details.nationality }).count >= 6)
+            for record in page.cases.prefix(10) {
+                let history = try await service.history(record.number)
+                #expect(history.map(\.sequence) == Array(1...history.count))
+                #expect(history.count >= 1 + SampleCaseSeeder.path(to: record.status).count)
+            }
+        }
+    }
+
+    @Test func statusPathsFollowTheWorkflow() {
+        for status in CaseStatus.allCases {
+            var current = CaseStatus.registered
+            for next in SampleCaseSeeder.path(to: status) {
+                #expect(current.canMove(to: next))
+                current = next
+            }
+            #expect(current == status)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import AccordCore
+import AccordServer
+import AccordTesting
+import Casework
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct ConsoleTests {
+    struct Page {
+        let status: HTTPResponse.Status
+        let headers: HTTPFields
+        let html: String
+    }
+
+    func get(_ node: AccordNode, _ uri: String) async throws -> Page {
+        let application = Application(router: try await node.makeRouter())
+        return try await application.test(.router) { client in
+            try await client.execute(uri: uri, method: .get) { response in
+                Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func caseListShowsCasesAndFilters(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            let service = node.service
+            let ahmad = try await service.registerPerson(Fixtures.person(), by: .system)
+            let lina = try await service.registerPerson(Fixtures.person(given: "Lina", family: "Haddad", nationality: "SYR", native: nil, passport: nil), by: .system)
+            let asylum = try await service.openCase(Fixtures.caseInput(principal: ahmad), by: .system)
+            let visa = try await service.openCase(Fixtures.caseInput(principal: lina, type: .visa, office: "AIRPORT"), by: .system)
+            _ = try await service.updateCase(visa.number, CaseUpdateInput(expectedVersion: 1, status: "in_progress"), by: .system)
+
+            let all = try await get(node, "/console/cases")
+            #expect(all.status == .ok)
+            #expect(all.headers[.contentType] == "text/html; charset=utf-8")
+            #expect(all.html.contains("<meta charset=\"utf-8\">"))
+            #expect(all.html.contains(asylum.number.text) && all.html.contains(visa.number.text))
+            #expect(all.html.contains("KARIMI, Ahmad") && all.html.contains("HADDAD, Lina"))
+            #expect(!all.html.contains("<script"))
+
+            let filtered = try await get(node, "/console/cases?status=in_progress&type=visa&office=AIRPORT")
+            #expect(filtered.html.contains(visa.number.text) && !filtered.html.contains(asylum.number.text))
+            #expect(filtered.html.contains("<option value=\"in_progress\" selected>"))
+
+            let root = try await get(node, "/")
+            #expect(root.status.code / 100 == 3 && root.headers[.location] == "/console/cases")
+            let css = try await get(node, "/console/static/accord.css")
+            #expect(css.status == .ok && css.html.contains("@media"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func casePageShowsPersonsDocumentsNotesAndHistory(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            let service = node.service
+            let ahmad = try await service.registerPerson(Fixtures.person(), by: .system)
+            let record = try await service.openCase(Fixtures.caseInput(principal: ahmad), by: UserID("registry")!)
+            _ = try await service.addNote(record.number, NoteInput(text: "Interpreter <Dari> booked & confirmed."), by: UserID("k.novak")!)
+            _ = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "passport", fileName: "passport.pdf"),
+                                                 mediaType: "application/pdf", bytes: Fixtures.pdf, by: UserID("k.novak")!)
+            let page = try await get(node, "/console/cases/\(record.number.text.lowercased())")
+            #expect(page.status == .ok)
+            #expect(page.html.contains("کریمی"))
+            #expect(page.html.contains("Afghanistan (AFG)"))
+            #expect(page.html.contains("Interpreter &lt;Dari&gt; booked &amp; confirmed."))
+            #expect(page.html.contains("passport.pdf"))
+            #expect(page.html.contains("Asylum case opened at HQ-ASYLUM"))
+            #expect(page.html.contains("#3"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func mistypedAndUnknownCaseNumbersAreExplained(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            let person = try await node.service.registerPerson(Fixtures.person(), by: .system)
+            let record = try await node.service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            let text = record.number.text
+            let wrong = String(text.dropLast()) + (text.last == "1" ? "2" : "1")
+
+            let found = try await get(node, "/console/cases/find?number=\(text.lowercased())")
+            #expect(found.headers[.location] == "/console/cases/\(text)")
+            let mistyped = try await get(node, "/console/cases/find?number=\(wrong)")
+            #expect(mistyped.status == .badRequest && mistyped.html.contains("casework.case_number_check_failed"))
+            let direct = try await get(node, "/console/cases/\(wrong)")
+            #expect(direct.status == .badRequest && direct.html.contains("casework.case_number_check_failed"))
+            let unknown = try await get(node, "/console/nowhere")
+            #expect(unknown.status == .notFound && unknown.html.contains("console.not_found"))
+            let junk = try await get(node, "/console/cases?type=%3Cscript%3E&page=-5")
+            #expect(junk.status == .ok && !junk.html.contains("<script>"))
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func personSearchEscapesWhatItEchoes(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            _ = try await node.service.registerPerson(Fixtures.person(given: "Çağlar", family: "Öztürk", nationality: "TUR", native: nil), by: .system)
+            let page = try await get(node, "/console/persons?name=ozturk")
+            #expect(page.html.contains("ÖZTÜRK, Çağlar"))
+            let hostile = try await get(node, "/console/persons?name=%3Cscript%3Ealert(1)%3C/script%3E")
+            #expect(!hostile.html.contains("<script>alert"))
+            #expect(hostile.html.contains("&lt;script&gt;"))
+        }
+    }
+}
