@@ -74,6 +74,8 @@ set +e
 swift test "$@" 2>&1 | tee /tmp/accord-swift-test.log | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Write|Linking|Applying)'
 status=${PIPESTATUS[0]}
 set -e
+stop_postgres
+PG_STARTED=""
 echo "Test cases run against PostgreSQL: $(grep -cE 'argument database → postgres to .* started' /tmp/accord-swift-test.log || true)"
 echo "Test cases run against SQLite: $(grep -cE 'argument database → sqlite to .* started' /tmp/accord-swift-test.log || true)"
 # Repeat the runner's own summary so it stays the closing line.
