@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
+        .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
     ],
     targets: [
         // Layer 0: vocabulary shared by every module. No I/O.
@@ -33,6 +35,21 @@ let package = Package(
 
         // Layer 1: the national case domain. Knows nothing of HTTP, SQL or files.
         .target(name: "Casework", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+
+        // libxml2 (system library): hardened parsing and exclusive C14N for XML-DSig.
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        // Layer 1: the exchange protocol — envelopes, codecs, signatures, receipts. No SQL.
+        .target(
+            name: "Exchange",
+            dependencies: [
+                "AccordCore", "CLibXML2",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         // Layer 2: adapters of the domain's ports.
         .target(
@@ -100,6 +117,15 @@ let package = Package(
         ),
 
         .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ExchangeTests",
+            dependencies: [
+                "Exchange", "AccordCore", "AccordTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "AccordCore", "AccordTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
