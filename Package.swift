@@ -112,7 +112,13 @@ let package = Package(
         // Test support shared by the test targets.
         .target(
             name: "AccordTesting",
-            dependencies: ["AccordCore", "Casework", "Storage", "AccordServer", .product(name: "SQLKit", package: "sql-kit")],
+            dependencies: [
+                "AccordCore", "Casework", "Storage", "AccordServer", "Exchange",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
             swiftSettings: swiftSettings
         ),
 

@@ -68,6 +68,7 @@ start_postgres
 
 export ACCORD_TEST_POSTGRES_URL="postgres://accord:accord@127.0.0.1:$PGPORT/accord_test?sslmode=disable"
 export ACCORD_TEST_REQUIRE_POSTGRES=1
+export ACCORD_TEST_REQUIRE_ORACLES=1
 
 log "swift test (SQLite and PostgreSQL)"
 set +e

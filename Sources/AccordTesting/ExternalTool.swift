@@ -1,0 +1,58 @@
+public import Foundation
+
+/// Runs an independent tool (xmlsec1, openssl, python3) as an oracle for interop tests.
+public enum ExternalTool {
+    public struct Result: Sendable {
+        public let status: Int32
+        public let output: String
+        public let errors: String
+    }
+
+    /// The tool's path if it is installed.
+    public static func find(_ name: String) -> String? {
+        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
+            let path = "\(directory)/\(name)"
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return nil
+    }
+
+    /// Whether interop tests must run (scripts/test.sh installs the oracles and sets this) or
+    /// may be skipped on a developer machine without them.
+    public static var required: Bool {
+        ProcessInfo.processInfo.environment["ACCORD_TEST_REQUIRE_ORACLES"] == "1"
+    }
+
+    /// True when the oracle is installed, or when it is required (so the test fails loudly).
+    public static func available(_ name: String) -> Bool {
+        required || find(name) != nil
+    }
+
+    public static func run(_ name: String, _ arguments: [String], input: Data? = nil, in directory: URL? = nil) throws -> Result {
+        guard let path = find(name) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) is not installed"])
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = standardInput
+        try process.run()
+        if let input { standardInput.fileHandleForWriting.write(input) }
+        try standardInput.fileHandleForWriting.close()
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), errors: String(decoding: errorData, as: UTF8.self))
+    }
+
+    /// A fresh temporary directory, removed by the caller.
+    public static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("accord-oracle-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
