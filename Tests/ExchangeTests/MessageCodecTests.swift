@@ -1,0 +1,87 @@
+import AccordCore
+import AccordTesting
+import Exchange
+import Foundation
+import Testing
+
+@Suite struct MessageCodecTests {
+    static let pki = try! TestPKI()
+    static let belgium = try! pki.identity("BEL-DOFI")
+    static let morocco = try! pki.identity("MAR-INTERIOR")
+    static let trust = InMemoryTrustStore([belgium.trusted, morocco.trusted])
+
+    static func signer(for message: CaseMessage) -> TestIdentity {
+        message.envelope.sender == belgium.participant ? belgium : morocco
+    }
+
+    @Test(arguments: MessageType.allCases)
+    func everyMessageTypeRoundTripsInBothEncodings(_ type: MessageType) throws {
+        let message = MessageExamples.message(type)
+        for encoding in MessageCodec.Encoding.allCases {
+            let bytes = try MessageCodec.sign(message, encoding: encoding, with: Self.signer(for: message).signer)
+            let inbound = try MessageCodec.open(bytes, trust: Self.trust, now: MessageExamples.created)
+            #expect(inbound.message == message)
+            #expect(inbound.encoding == encoding)
+            #expect(inbound.signer.participant == message.envelope.sender)
+        }
+    }
+
+    @Test func theSignerMustBeTheSender() throws {
+        var message = MessageExamples.message(.decision)
+        #expect(throws: ExchangeError(code: "exchange.signer_mismatch", reason: "")) { try MessageCodec.sign(message, encoding: .xml, with: Self.belgium.signer) }
+        // A forged envelope signed by another trusted participant is refused on opening.
+        message.envelope.sender = Self.belgium.participant
+        message.envelope.recipient = Self.morocco.participant
+        let forged = try MessageCodec.sign(message, encoding: .json, with: Self.belgium.signer)
+        let text = String(decoding: forged, as: UTF8.self)
+        #expect(throws: Never.self) { try MessageCodec.open(Array(text.utf8), trust: Self.trust, now: nil) }
+        let xml = try XMLSignature.sign(try MessageCodec.xml(MessageExamples.message(.decision)), with: Self.belgium.signer)
+        #expect(throws: ExchangeError(code: "exchange.signer_mismatch", reason: "")) { try MessageCodec.open(Array(xml.utf8), trust: Self.trust, now: nil) }
+    }
+
+    @Test func expiredAndMalformedEnvelopesAreRefused() throws {
+        let message = MessageExamples.message(.readmissionApplication)
+        let bytes = try MessageCodec.sign(message, encoding: .xml, with: Self.belgium.signer)
+        #expect(throws: ExchangeError(code: "exchange.message_expired", reason: "")) {
+            try MessageCodec.open(bytes, trust: Self.trust, now: MessageExamples.created.addingTimeInterval(31 * 86_400))
+        }
+        var bad = message
+        bad.envelope.caseReference = "RDM 2026 <x>"
+        #expect(throws: ExchangeError(code: "exchange.envelope_invalid", reason: "")) { try MessageCodec.sign(bad, encoding: .json, with: Self.belgium.signer) }
+    }
+
+    @Test func unknownMembersAreErrorsNotIgnored() throws {
+        let message = MessageExamples.message(.withdrawal)
+        let json = String(decoding: try MessageCodec.json(message), as: UTF8.self).replacingOccurrences(of: "\"reason\":", with: "\"secret\":\"x\",\"reason\":")
+        let token = try JWS.sign(payload: Array(json.utf8), with: Self.belgium.signer, contentType: MessageCodec.jwsContentType)
+        #expect(throws: ExchangeError(code: "exchange.message_invalid", reason: "")) { try MessageCodec.open(Array(token.utf8), trust: Self.trust, now: nil) }
+        let xml = try MessageCodec.xml(message).replacingOccurrences(of: "<acc:reason>", with: "<acc:secret>x</acc:secret><acc:reason>")
+        let signed = try XMLSignature.sign(xml, with: Self.belgium.signer)
+        #expect(throws: ExchangeError(code: "exchange.message_invalid", reason: "")) { try MessageCodec.open(Array(signed.utf8), trust: Self.trust, now: nil) }
+        let wrongBody = try MessageCodec.xml(message).replacingOccurrences(of: "acc:Withdrawal>", with: "acc:Decision>")
+        #expect(throws: ExchangeError(code: "exchange.message_invalid", reason: "")) {
+            try MessageCodec.open(Array(try XMLSignature.sign(wrongBody, with: Self.belgium.signer).utf8), trust: Self.trust, now: nil)
+        }
+    }
+
+    @Test(arguments: MessageCodec.Encoding.allCases)
+    func receiptsNameTheExactBytesAndRepeatForDuplicates(_ encoding: MessageCodec.Encoding) async throws {
+        let message = MessageExamples.message(.readmissionApplication)
+        let sent = try MessageCodec.sign(message, encoding: encoding, with: Self.belgium.signer)
+        let inbound = try MessageCodec.open(sent, trust: Self.trust, now: nil)
+        let clock = ManualWallClock(MessageExamples.created.addingTimeInterval(1.25))
+        let issuer = ReceiptIssuer(signer: Self.morocco.signer, store: InMemoryReceiptStore(), clock: clock)
+        let receipt = try await issuer.receipt(for: inbound)
+        clock.advance(by: 60)
+        let again = try await issuer.receipt(for: try MessageCodec.open(sent, trust: Self.trust, now: nil))
+        #expect(again == receipt)
+        let body = try ReceiptIssuer.check(receipt, for: sent, message: message, trust: Self.trust)
+        #expect(body.receivedAt == "2026-03-02T09:30:01.250Z")
+        #expect(MessageCodec.Encoding.allCases.contains(try MessageCodec.open(receipt, trust: Self.trust, now: nil).encoding))
+        var other = sent
+        other.append(0x20)
+        #expect(throws: ExchangeError(code: "exchange.receipt_mismatch", reason: "")) {
+            try ReceiptIssuer.check(receipt, for: other, message: message, trust: Self.trust)
+        }
+    }
+}
