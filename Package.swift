@@ -102,8 +102,11 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "AccordServer", "AccordCore", "Casework",
+                "AccordServer", "AccordCore", "Casework", "Exchange",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -83,6 +83,18 @@ public enum MessageCodec {
         return InboundMessage(message: message, encoding: encoding, signer: signer, bytes: bytes)
     }
 
+    /// Decodes an unsigned message (as printed by `accord message example`) without any
+    /// signature check — for tools that are about to sign it, never for inbound traffic.
+    public static func decodeUnsigned(_ bytes: [UInt8]) throws(ExchangeError) -> CaseMessage {
+        if bytes.first(where: { ![0x20, 0x09, 0x0A, 0x0D].contains($0) }) == UInt8(ascii: "<") {
+            let document = try HardenedXML.parse(bytes)
+            guard let root = document.root else { throw .xmlMalformed("no root element") }
+            return try decode(xml: XMLElementView(document: document, node: root, hidden: nil))
+        }
+        try StrictJSON.validate(bytes)
+        return try decode(json: bytes)
+    }
+
     static func decode(xml root: XMLElementView) throws(ExchangeError) -> CaseMessage {
         guard root.name == "Message", root.namespaceURI == namespace else { throw .messageInvalid("", "the root element must be acc:Message") }
         let children = root.children

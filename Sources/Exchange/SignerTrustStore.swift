@@ -19,6 +19,10 @@ public struct TrustedSigner: Sendable, Equatable {
         self.publicKey = key
     }
 
+    public init(participant: ParticipantID, certificateDER: [UInt8]) throws {
+        try self.init(participant: participant, certificate: Certificate(derEncoded: certificateDER))
+    }
+
     public init(participant: ParticipantID, certificatePEM: String) throws {
         try self.init(participant: participant, certificate: Certificate(pemEncoded: certificatePEM))
     }
