@@ -66,6 +66,7 @@ indirect enum MessageTree: Equatable {
     static func from(xml element: XMLElementView, path: String = "") throws(ExchangeError) -> MessageTree {
         let children = element.children
         if children.isEmpty { return .string(element.text) }
+        guard !element.hasText else { throw .messageInvalid(path, "element \(element.name) mixes text and elements") }
         if children.allSatisfy({ $0.name == "item" }) {
             var items: [MessageTree] = []
             for (index, child) in children.enumerated() { items.append(try from(xml: child, path: "\(path)[\(index)]")) }

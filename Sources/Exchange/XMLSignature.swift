@@ -156,6 +156,8 @@ public struct XMLElementView: @unchecked Sendable {
     public var namespaceURI: String? { node.namespaceURI }
     public func attribute(_ name: String) -> String? { node.attribute(name) }
     public var text: String { node.text }
+    /// True when the element has text other than whitespace directly inside it.
+    public var hasText: Bool { node.hasMixedContent }
 
     public var children: [XMLElementView] {
         node.elementChildren.filter { $0 != hidden }.map { XMLElementView(document: document, node: $0, hidden: hidden) }
