@@ -21,6 +21,7 @@ install_packages() {
   command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || missing+=(postgresql)
   command -v psql >/dev/null 2>&1 || missing+=(postgresql-client)
   command -v xmlsec1 >/dev/null 2>&1 || missing+=(xmlsec1)
+  command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
   dpkg -s libxml2-dev >/dev/null 2>&1 || missing+=(libxml2-dev)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   if [ ${#missing[@]} -gt 0 ]; then
@@ -29,9 +30,9 @@ install_packages() {
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  if ! python3 -c 'import joserfc' >/dev/null 2>&1; then
-    log "installing python oracle joserfc"
-    python3 -m pip install -q joserfc 2>&1 | grep -v 'WARNING: Running pip as' || true
+  if ! python3 -c 'import joserfc, jsonschema' >/dev/null 2>&1; then
+    log "installing python oracles joserfc and jsonschema"
+    python3 -m pip install -q joserfc jsonschema 2>&1 | grep -v 'WARNING: Running pip as' || true
   fi
 }
 

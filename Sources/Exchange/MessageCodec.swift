@@ -50,6 +50,8 @@ public enum MessageCodec {
         }
         let problems = message.envelope.problems()
         if let first = problems.first { throw ExchangeError(code: first.code, reason: first.message) }
+        guard case .object(let members) = try tree(message) else { throw ExchangeError.messageInvalid("", "bad tree") }
+        try MessageSchema.validate(envelope: members[1].1, body: members[0].1, type: message.body.type)
         switch encoding {
         case .xml: return Array(try XMLSignature.sign(xml(message), with: signer).utf8)
         case .json: return Array(try JWS.sign(payload: json(message), with: signer, contentType: jwsContentType).utf8)
@@ -135,6 +137,7 @@ public enum MessageCodec {
         if let bodyName, bodyName != envelope.messageType.bodyName {
             throw .messageInvalid("body", "the body element must be \(envelope.messageType.bodyName) for \(envelope.messageType.rawValue)")
         }
+        try MessageSchema.validate(envelope: envelopeTree, body: body, type: envelope.messageType)
         let decoded: MessageBody
         do {
             decoded = try MessageBody.decode(envelope.messageType, from: JSONSerialization.data(withJSONObject: body.json), decoder: decoder)

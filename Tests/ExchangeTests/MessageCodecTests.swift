@@ -85,3 +85,22 @@ import Testing
         }
     }
 }
+
+@Suite struct MessageSchemaValidationTests {
+    @Test func valuesOutsideTheSchemaAreRefusedBothWays() throws {
+        let identity = MessageCodecTests.morocco
+        var message = MessageExamples.message(.decision)
+        guard case .decision(var decision) = message.body else { return }
+        decision.outcome = "maybe"
+        message.body = .decision(decision)
+        #expect(throws: ExchangeError(code: "exchange.message_invalid", reason: "")) { try MessageCodec.sign(message, encoding: .json, with: identity.signer) }
+        // A partner that sends it anyway is refused on arrival.
+        let json = String(decoding: try MessageCodec.json(MessageExamples.message(.decision)), as: UTF8.self).replacingOccurrences(of: "\"accept\"", with: "\"maybe\"")
+        let token = try JWS.sign(payload: Array(json.utf8), with: identity.signer, contentType: MessageCodec.jwsContentType)
+        #expect(throws: ExchangeError(code: "exchange.message_invalid", reason: "")) { try MessageCodec.open(Array(token.utf8), trust: MessageCodecTests.trust, now: nil) }
+        let xml = try MessageCodec.xml(MessageExamples.message(.decision)).replacingOccurrences(of: ">2026-03-10T14:00:00.000Z<", with: ">10 March<")
+        #expect(throws: ExchangeError(code: "exchange.message_invalid", reason: "")) {
+            try MessageCodec.open(Array(try XMLSignature.sign(xml, with: identity.signer).utf8), trust: MessageCodecTests.trust, now: nil)
+        }
+    }
+}
