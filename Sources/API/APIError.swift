@@ -16,7 +16,6 @@ public struct APIError: AccordError, Equatable {
         self.diagnostics = diagnostics
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     static func malformedJSON(_ why: String) -> APIError {
         APIError(code: "api.malformed_json", reason: "the request body is not valid JSON: \(why)")

@@ -43,6 +43,11 @@ extension AccordError {
     public var diagnostics: [Diagnostic] { [] }
 }
 
+extension AccordError where Self: Equatable {
+    /// Errors are equal when their codes are: tests and clients match on codes, not wording.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
+}
+
 /// Errors raised by AccordCore's value types.
 public struct CoreError: AccordError, Equatable {
     public let code: String
@@ -55,7 +60,6 @@ public struct CoreError: AccordError, Equatable {
         self.category = category
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     public static func invalidCountryCode(_ text: String) -> CoreError {
         CoreError(code: "core.invalid_country_code", reason: "'\(text.prefix(16))' is not an ISO 3166-1 alpha-3 country code")

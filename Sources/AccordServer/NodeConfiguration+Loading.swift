@@ -102,5 +102,4 @@ public struct ServerError: AccordError, Equatable {
         self.reason = reason
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 }

@@ -14,7 +14,6 @@ public struct CaseworkError: AccordError, Equatable {
         self.diagnostics = diagnostics
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     /// Wraps the problems found by a validator; the first error's code becomes the error's code.
     public static func invalid(_ diagnostics: [Diagnostic]) -> CaseworkError {

@@ -191,5 +191,4 @@ public struct ConsoleError: AccordError, Equatable {
     public let reason: String
     public var category: ErrorCategory { .internal }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 }

@@ -13,7 +13,6 @@ public struct ExchangeError: AccordError, Equatable {
         self.category = category
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     // Hardened parsing
     static func xmlTooLarge(_ limit: Int) -> Self { .init(code: "exchange.xml_too_large", reason: "the XML document is larger than \(limit) bytes", category: .payloadTooLarge) }

@@ -12,7 +12,6 @@ public struct StorageError: AccordError, Equatable {
         self.category = category
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
 
     public static func invalidDatabaseURL(_ url: String, _ why: String) -> StorageError {
         StorageError(code: "storage.invalid_database_url", reason: "cannot use database URL '\(redacted(url))': \(why)", category: .invalidInput)
