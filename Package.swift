@@ -36,6 +36,13 @@ let package = Package(
         // Layer 1: the national case domain. Knows nothing of HTTP, SQL or files.
         .target(name: "Casework", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
 
+        // Layer 1: RFC 6962 Merkle trees and signed checkpoints (audit trail, message log).
+        .target(
+            name: "Ledger",
+            dependencies: ["AccordCore", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings
+        ),
+
         // libxml2 (system library): hardened parsing and exclusive C14N for XML-DSig.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
@@ -126,6 +133,7 @@ let package = Package(
         ),
 
         .testTarget(name: "AccordCoreTests", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "LedgerTests", dependencies: ["Ledger", .product(name: "Crypto", package: "swift-crypto")], swiftSettings: swiftSettings),
         .testTarget(
             name: "ExchangeTests",
             dependencies: [
