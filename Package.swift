@@ -43,6 +43,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Layer 1: identity, access and the audit trail's domain (users, roles, audit events).
+        .target(name: "Identity", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+
         // libxml2 (system library): hardened parsing and exclusive C14N for XML-DSig.
         .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
 
@@ -62,7 +65,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "AccordCore", "Casework",
+                "AccordCore", "Casework", "Identity", "Ledger",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -123,7 +126,7 @@ let package = Package(
         .target(
             name: "AccordTesting",
             dependencies: [
-                "AccordCore", "Casework", "Storage", "AccordServer", "Exchange",
+                "AccordCore", "Casework", "Storage", "AccordServer", "Exchange", "Identity", "Ledger",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -146,7 +149,7 @@ let package = Package(
         .testTarget(name: "CaseworkTests", dependencies: ["Casework", "AccordCore", "AccordTesting"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
-            dependencies: ["Storage", "Casework", "AccordCore", "AccordTesting"],
+            dependencies: ["Storage", "Casework", "AccordCore", "AccordTesting", "Identity", "Ledger", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -131,6 +131,50 @@ enum Migrations {
                 BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END $$
                 """,
             ] + tables.map { table in
+                "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"
+            }
+        }
+    }
+
+    /// The audit trail: hash-chained entries and signed Merkle checkpoints, both append-only.
+    static let auditLog = Migration(id: "0003_audit_log") { dialect in
+        let tables = [
+            """
+            CREATE TABLE audit_entries (
+                sequence BIGINT PRIMARY KEY,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                role TEXT,
+                action TEXT NOT NULL,
+                resource_type TEXT NOT NULL,
+                resource_ref TEXT NOT NULL,
+                origin TEXT,
+                purpose TEXT,
+                outcome TEXT NOT NULL,
+                chain_hash TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX audit_entries_resource ON audit_entries (resource_type, resource_ref)",
+            """
+            CREATE TABLE audit_checkpoints (
+                size BIGINT PRIMARY KEY,
+                origin TEXT NOT NULL,
+                root TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                signature TEXT NOT NULL
+            )
+            """,
+        ]
+        let guarded = ["audit_entries", "audit_checkpoints"]
+        switch dialect {
+        case .sqlite:
+            return tables + guarded.flatMap { table in
+                ["UPDATE", "DELETE"].map { operation in
+                    "CREATE TRIGGER \(table)_no_\(operation.lowercased()) BEFORE \(operation) ON \(table) BEGIN SELECT RAISE(ABORT, '\(table) is append-only'); END"
+                }
+            }
+        case .postgres:
+            return tables + guarded.map { table in
                 "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"
             }
         }
