@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "AccordCore", swiftSettings: swiftSettings),
 
         // Layer 1: the national case domain. Knows nothing of HTTP, SQL or files.
-        .target(name: "Casework", dependencies: ["AccordCore"], swiftSettings: swiftSettings),
+        .target(name: "Casework", dependencies: ["AccordCore", "Identity"], swiftSettings: swiftSettings),
 
         // Layer 1: RFC 6962 Merkle trees and signed checkpoints (audit trail, message log).
         .target(

@@ -26,30 +26,32 @@ public struct CaseworkAPI: Sendable {
     private func registerPersons<Context: RequestContext>(on api: RouterGroup<Context>) {
         api.post("persons") { request, context in
             let input = try await request.decodeJSON(PersonInput.self, context: context)
-            return try JSONResponse.make(try await service.registerPerson(input, by: request.actor()), status: .created)
+            return try JSONResponse.make(try await service.registerPerson(input, by: request.caller()), status: .created)
         }
         api.get("persons") { request, _ in
             let persons = try await service.searchPersons(
                 name: request.queryText("name"),
                 documentNumber: request.queryText("documentNumber"),
-                limit: try request.queryInt("limit", range: 1...200) ?? 50
+                limit: try request.queryInt("limit", range: 1...200) ?? 50,
+                by: request.caller()
             )
             return try JSONResponse.make(PersonList(persons: persons))
         }
-        api.get("persons/{personID}") { _, context in
-            try JSONResponse.make(try await service.person(context.parameters.personID()))
+        api.get("persons/{personID}") { request, context in
+            try JSONResponse.make(try await service.person(context.parameters.personID(), by: request.caller()))
         }
         api.put("persons/{personID}") { request, context in
             let id = try context.parameters.personID()
             let input = try await request.decodeJSON(PersonUpdate.self, context: context)
-            return try JSONResponse.make(try await service.updatePerson(id, input.person, expectedVersion: input.expectedVersion, by: request.actor()))
+            return try JSONResponse.make(try await service.updatePerson(id, input.person, expectedVersion: input.expectedVersion, by: request.caller()))
         }
         api.get("persons/{personID}/cases") { request, context in
             let id = try context.parameters.personID()
-            _ = try await service.person(id)
+            let caller = try request.caller()
+            _ = try await service.person(id, by: caller)
             let filter = CaseFilter(personID: id, limit: try request.queryInt("limit", range: 1...CaseFilter.maximumLimit) ?? 50,
                                     offset: try request.queryInt("offset", range: 0...Int(Int32.max)) ?? 0)
-            return try JSONResponse.make(CaseList(page: try await service.listCases(filter), filter: filter))
+            return try JSONResponse.make(CaseList(page: try await service.listCases(filter, by: caller), filter: filter))
         }
     }
 
@@ -58,43 +60,43 @@ public struct CaseworkAPI: Sendable {
     private func registerCases<Context: RequestContext>(on api: RouterGroup<Context>) {
         api.post("cases") { request, context in
             let input = try await request.decodeJSON(CaseInput.self, context: context)
-            return try JSONResponse.make(try await service.openCase(input, by: request.actor()), status: .created)
+            return try JSONResponse.make(try await service.openCase(input, by: request.caller()), status: .created)
         }
         api.get("cases") { request, _ in
             let filter = try CaseFilter(request: request)
-            return try JSONResponse.make(CaseList(page: try await service.listCases(filter), filter: filter))
+            return try JSONResponse.make(CaseList(page: try await service.listCases(filter, by: request.caller()), filter: filter))
         }
-        api.get("cases/{caseNumber}") { _, context in
-            try JSONResponse.make(try await service.caseRecord(context.parameters.caseNumber()))
+        api.get("cases/{caseNumber}") { request, context in
+            try JSONResponse.make(try await service.caseRecord(context.parameters.caseNumber(), by: request.caller()))
         }
         api.patch("cases/{caseNumber}") { request, context in
             let number = try context.parameters.caseNumber()
             let input = try await request.decodeJSON(CaseUpdateInput.self, context: context)
-            return try JSONResponse.make(try await service.updateCase(number, input, by: request.actor()))
+            return try JSONResponse.make(try await service.updateCase(number, input, by: request.caller()))
         }
         api.post("cases/{caseNumber}/parties") { request, context in
             let number = try context.parameters.caseNumber()
             let input = try await request.decodeJSON(PartyInput.self, context: context)
-            return try JSONResponse.make(try await service.linkPerson(number, input, by: request.actor()), status: .created)
+            return try JSONResponse.make(try await service.linkPerson(number, input, by: request.caller()), status: .created)
         }
-        api.get("cases/{caseNumber}/notes") { _, context in
-            try JSONResponse.make(NoteList(notes: try await service.notes(context.parameters.caseNumber())))
+        api.get("cases/{caseNumber}/notes") { request, context in
+            try JSONResponse.make(NoteList(notes: try await service.notes(context.parameters.caseNumber(), by: request.caller())))
         }
         api.post("cases/{caseNumber}/notes") { request, context in
             let number = try context.parameters.caseNumber()
             let input = try await request.decodeJSON(NoteInput.self, context: context)
-            return try JSONResponse.make(try await service.addNote(number, input, by: request.actor()), status: .created)
+            return try JSONResponse.make(try await service.addNote(number, input, by: request.caller()), status: .created)
         }
-        api.get("cases/{caseNumber}/history") { _, context in
-            try JSONResponse.make(HistoryList(history: try await service.history(context.parameters.caseNumber())))
+        api.get("cases/{caseNumber}/history") { request, context in
+            try JSONResponse.make(HistoryList(history: try await service.history(context.parameters.caseNumber(), by: request.caller())))
         }
     }
 
     // MARK: Documents
 
     private func registerDocuments<Context: RequestContext>(on api: RouterGroup<Context>) {
-        api.get("cases/{caseNumber}/documents") { _, context in
-            try JSONResponse.make(DocumentList(documents: try await service.documents(context.parameters.caseNumber())))
+        api.get("cases/{caseNumber}/documents") { request, context in
+            try JSONResponse.make(DocumentList(documents: try await service.documents(context.parameters.caseNumber(), by: request.caller())))
         }
         api.post("cases/{caseNumber}/documents") { request, context in
             let number = try context.parameters.caseNumber()
@@ -113,15 +115,15 @@ public struct CaseworkAPI: Sendable {
             }
             let document = try await service.attachDocument(
                 number, metadata: metadata, mediaType: request.headers[.contentType] ?? "",
-                bytes: Array(buffer.readableBytesView), by: request.actor()
+                bytes: Array(buffer.readableBytesView), by: request.caller()
             )
             return try JSONResponse.make(document, status: .created)
         }
-        api.get("documents/{documentID}") { _, context in
-            try JSONResponse.make(try await service.document(context.parameters.documentID()))
+        api.get("documents/{documentID}") { request, context in
+            try JSONResponse.make(try await service.document(context.parameters.documentID(), by: request.caller()))
         }
-        api.get("documents/{documentID}/content") { _, context in
-            let (document, bytes) = try await service.documentContent(context.parameters.documentID())
+        api.get("documents/{documentID}/content") { request, context in
+            let (document, bytes) = try await service.documentContent(context.parameters.documentID(), by: request.caller())
             let name = (document.fileName ?? "\(document.kind.rawValue)-\(document.id)")
                 .replacingOccurrences(of: "\"", with: "")
                 .unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.map(String.init).joined()

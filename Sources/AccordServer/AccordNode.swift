@@ -52,6 +52,7 @@ public final class AccordNode: Sendable {
             cases: SQLCaseRepository(store: store),
             documents: SQLDocumentRepository(store: store),
             blobs: FileBlobStore(root: configuration.blobDirectory),
+            audit: SQLAuditLog(store: store, clock: clock),
             clock: clock, ids: ids, documentPolicy: configuration.documents
         )
     }

@@ -83,7 +83,7 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
             let service = CaseworkService(
                 persons: SQLPersonRepository(store: store), cases: SQLCaseRepository(store: store),
                 documents: SQLDocumentRepository(store: store), blobs: FileBlobStore(root: directory.appendingPathComponent("blobs")),
-                clock: clock, documentPolicy: policy
+                audit: SQLAuditLog(store: store, clock: clock), clock: clock, documentPolicy: policy
             )
             return try await body(service, clock, store)
         }

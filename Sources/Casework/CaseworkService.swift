@@ -1,4 +1,5 @@
 public import AccordCore
+public import Identity
 import Foundation
 
 /// The use cases of national case management. Validates input, enforces the rules of the domain
@@ -8,19 +9,22 @@ public struct CaseworkService: Sendable {
     public let cases: any CaseRepository
     public let documents: any DocumentRepository
     public let blobs: any BlobStore
+    /// Every read and write of personal data is recorded here before its result is returned.
+    public let audit: any AuditTrail
     public let clock: any WallClock
     public let ids: any IdentifierGenerator
     public let documentPolicy: DocumentPolicy
 
     public init(
         persons: any PersonRepository, cases: any CaseRepository, documents: any DocumentRepository, blobs: any BlobStore,
-        clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
+        audit: any AuditTrail, clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
         documentPolicy: DocumentPolicy = DocumentPolicy()
     ) {
         self.persons = persons
         self.cases = cases
         self.documents = documents
         self.blobs = blobs
+        self.audit = audit
         self.clock = clock
         self.ids = ids
         self.documentPolicy = documentPolicy
@@ -37,19 +41,20 @@ public struct CaseworkService: Sendable {
 
     // MARK: Persons
 
-    public func registerPerson(_ input: PersonInput, by actor: UserID) async throws -> Person {
+    public func registerPerson(_ input: PersonInput, by caller: Caller) async throws -> Person {
         let details = try input.validated(today: today)
         let now = self.now
         let person = Person(id: .init(ids.next()), version: 1, createdAt: now, updatedAt: now, details: details)
         try await persons.insert(person)
+        try await audit.record(caller.event(.create, "person", person.id.rawValue))
         return person
     }
 
-    public func updatePerson(_ id: Person.ID, _ input: PersonInput, expectedVersion: Int?, by actor: UserID) async throws -> Person {
+    public func updatePerson(_ id: Person.ID, _ input: PersonInput, expectedVersion: Int?, by caller: Caller) async throws -> Person {
         guard let expectedVersion else {
             throw CaseworkError.invalid([Diagnostic(code: "casework.missing_field", message: "expectedVersion is required", path: "expectedVersion")])
         }
-        var person = try await person(id)
+        var person = try await load(id)
         let details = try input.validated(today: today)
         guard person.version == expectedVersion else {
             throw CaseworkError.versionConflict(expected: expectedVersion, actual: person.version)
@@ -58,21 +63,30 @@ public struct CaseworkService: Sendable {
         person.version = expectedVersion + 1
         person.updatedAt = now
         try await persons.update(person, expectedVersion: expectedVersion)
+        try await audit.record(caller.event(.update, "person", person.id.rawValue))
         return person
     }
 
-    public func person(_ id: Person.ID) async throws -> Person {
+    public func person(_ id: Person.ID, by caller: Caller) async throws -> Person {
+        let person = try await load(id)
+        try await audit.record(caller.event(.read, "person", id.rawValue))
+        return person
+    }
+
+    private func load(_ id: Person.ID) async throws -> Person {
         guard let person = try await persons.person(id) else { throw CaseworkError.personNotFound(id.rawValue) }
         return person
     }
 
-    public func persons(_ ids: [Person.ID]) async throws -> [Person.ID: Person] {
-        try await persons.persons(ids)
+    public func persons(_ ids: [Person.ID], by caller: Caller) async throws -> [Person.ID: Person] {
+        let found = try await persons.persons(ids)
+        try await audit.record(found.keys.sorted().map { caller.event(.read, "person", $0.rawValue) })
+        return found
     }
 
     /// Searches by name (case- and accent-insensitive, every word must match) and/or by an
     /// identity document number (exact, ignoring spaces and case).
-    public func searchPersons(name: String?, documentNumber: String?, limit: Int = 50) async throws -> [Person] {
+    public func searchPersons(name: String?, documentNumber: String?, limit: Int = 50, by caller: Caller) async throws -> [Person] {
         let tokens = TextFolding.tokens(name ?? "")
         let number = documentNumber.map(TextFolding.documentNumber).flatMap { $0.isEmpty ? nil : $0 }
         guard !tokens.isEmpty || number != nil else {
@@ -85,12 +99,14 @@ public struct CaseworkService: Sendable {
         guard tokens.count <= 8 else {
             throw CaseworkError(code: "casework.search_too_broad", reason: "a name search takes at most 8 words", category: .invalidInput)
         }
-        return try await persons.search(PersonQuery(nameTokens: tokens, documentNumber: number, limit: min(max(limit, 1), 200)))
+        let found = try await persons.search(PersonQuery(nameTokens: tokens, documentNumber: number, limit: min(max(limit, 1), 200)))
+        try await audit.record([caller.event(.search, "person", "query")] + found.map { caller.event(.read, "person", $0.id.rawValue) })
+        return found
     }
 
     // MARK: Cases
 
-    public func openCase(_ input: CaseInput, by actor: UserID) async throws -> Case {
+    public func openCase(_ input: CaseInput, by caller: Caller) async throws -> Case {
         var v = Validation()
         let type = v.enumeration(input.type, CaseType.self, at: "type", required: true, code: "casework.invalid_case_type")
         let office = v.parsed(input.office, at: "office", required: true, code: "casework.invalid_office",
@@ -118,7 +134,9 @@ public struct CaseworkService: Sendable {
             id: .init(ids.next()), type: type!, year: today.year, office: office!, assignedOfficer: officer,
             title: title, parties: parties, openedAt: now
         )
-        return try await cases.open(draft, history: record(.caseOpened, "\(type!.label) case opened at \(office!)", by: actor, at: now))
+        let opened = try await cases.open(draft, history: record(.caseOpened, "\(type!.label) case opened at \(office!)", by: caller.user, at: now))
+        try await audit.record(caller.event(.create, "case", opened.id.rawValue))
+        return opened
     }
 
     /// Every referenced person must exist; reports all missing ones.
@@ -131,20 +149,28 @@ public struct CaseworkService: Sendable {
         try v.finish()
     }
 
-    public func caseRecord(_ number: CaseNumber) async throws -> Case {
+    public func caseRecord(_ number: CaseNumber, by caller: Caller) async throws -> Case {
+        let found = try await load(number)
+        try await audit.record(caller.event(.read, "case", found.id.rawValue))
+        return found
+    }
+
+    private func load(_ number: CaseNumber) async throws -> Case {
         guard let found = try await cases.case(number: number) else { throw CaseworkError.caseNotFound(number.text) }
         return found
     }
 
-    public func listCases(_ filter: CaseFilter) async throws -> CasePage {
-        try await cases.list(filter)
+    public func listCases(_ filter: CaseFilter, by caller: Caller) async throws -> CasePage {
+        let page = try await cases.list(filter)
+        try await audit.record(caller.event(.search, "case", "list"))
+        return page
     }
 
     public func offices() async throws -> [OfficeCode] {
         try await cases.offices()
     }
 
-    public func updateCase(_ number: CaseNumber, _ input: CaseUpdateInput, by actor: UserID) async throws -> Case {
+    public func updateCase(_ number: CaseNumber, _ input: CaseUpdateInput, by caller: Caller) async throws -> Case {
         var v = Validation()
         if input.expectedVersion == nil { v.fail("casework.missing_field", "expectedVersion is required", at: "expectedVersion") }
         let status = v.enumeration(input.status, CaseStatus.self, at: "status", code: "casework.invalid_status")
@@ -154,45 +180,47 @@ public struct CaseworkService: Sendable {
         let title = v.text(input.title, at: "title", maxLength: 200)
         try v.finish()
 
-        var current = try await caseRecord(number)
+        var current = try await load(number)
         let expected = input.expectedVersion!
         guard current.version == expected else { throw CaseworkError.versionConflict(expected: expected, actual: current.version) }
         let now = self.now
         var history: [HistoryRecord] = []
         if let status, status != current.status {
             guard current.status.canMove(to: status) else { throw CaseworkError.invalidStatusTransition(from: current.status, to: status) }
-            history.append(record(.statusChanged, "Status: \(current.status.label) → \(status.label)", by: actor, at: now))
+            history.append(record(.statusChanged, "Status: \(current.status.label) → \(status.label)", by: caller.user, at: now))
             current.status = status
         }
         if let office, office != current.office {
-            history.append(record(.assignmentChanged, "Office: \(current.office) → \(office)", by: actor, at: now))
+            history.append(record(.assignmentChanged, "Office: \(current.office) → \(office)", by: caller.user, at: now))
             current.office = office
         }
         if unassign || (officer != nil && officer != current.assignedOfficer) {
             let from = current.assignedOfficer?.rawValue ?? "nobody"
             let to = officer?.rawValue ?? "nobody"
             if from != to {
-                history.append(record(.assignmentChanged, "Officer: \(from) → \(to)", by: actor, at: now))
+                history.append(record(.assignmentChanged, "Officer: \(from) → \(to)", by: caller.user, at: now))
                 current.assignedOfficer = officer
             }
         }
         if let title, title != current.title {
-            history.append(record(.detailsChanged, "Title changed to “\(title)”", by: actor, at: now))
+            history.append(record(.detailsChanged, "Title changed to “\(title)”", by: caller.user, at: now))
             current.title = title
         }
         guard !history.isEmpty else { return current }
         current.updatedAt = now
-        return try await cases.update(current, expectedVersion: expected, history: history)
+        let updated = try await cases.update(current, expectedVersion: expected, history: history)
+        try await audit.record(caller.event(.update, "case", updated.id.rawValue))
+        return updated
     }
 
-    public func linkPerson(_ number: CaseNumber, _ input: PartyInput, by actor: UserID) async throws -> Case {
+    public func linkPerson(_ number: CaseNumber, _ input: PartyInput, by caller: Caller) async throws -> Case {
         var v = Validation()
         let party = input.validated(at: "", into: &v)
         if party?.role == .principal {
             v.fail("casework.invalid_role", "a case has exactly one principal, set when it is opened", at: "role")
         }
         try v.finish()
-        var current = try await caseRecord(number)
+        var current = try await load(number)
         if let expected = input.expectedVersion, expected != current.version {
             throw CaseworkError.versionConflict(expected: expected, actual: current.version)
         }
@@ -200,34 +228,43 @@ public struct CaseworkService: Sendable {
         guard !current.parties.contains(where: { $0.personID == party.personID && $0.role == party.role }) else {
             throw CaseworkError.personAlreadyLinked(party.personID.rawValue, role: party.role)
         }
-        let person = try await self.person(party.personID)
+        let person = try await self.load(party.personID)
         let expected = current.version
         current.parties.append(party)
         current.updatedAt = now
         let summary = "\(person.displayName) linked as \(party.role.label.lowercased())" + (party.relationship.map { " (\($0))" } ?? "")
-        return try await cases.update(current, expectedVersion: expected, history: [record(.personLinked, summary, by: actor, at: current.updatedAt)])
+        let updated = try await cases.update(current, expectedVersion: expected, history: [record(.personLinked, summary, by: caller.user, at: current.updatedAt)])
+        try await audit.record([caller.event(.update, "case", updated.id.rawValue), caller.event(.read, "person", party.personID.rawValue)])
+        return updated
     }
 
     // MARK: Notes and history
 
-    public func addNote(_ number: CaseNumber, _ input: NoteInput, by actor: UserID) async throws -> CaseNote {
+    public func addNote(_ number: CaseNumber, _ input: NoteInput, by caller: Caller) async throws -> CaseNote {
         var v = Validation()
         let text = v.text(input.text, at: "text", required: true, maxLength: CaseNote.maximumLength)
         try v.finish()
-        let target = try await caseRecord(number)
+        let target = try await load(number)
         let now = self.now
-        let note = CaseNote(id: .init(ids.next()), caseID: target.id, author: actor, at: now, text: text!)
+        let note = CaseNote(id: .init(ids.next()), caseID: target.id, author: caller.user, at: now, text: text!)
         let excerpt = text!.count > 60 ? String(text!.prefix(60)) + "…" : text!
-        try await cases.addNote(note, history: record(.noteAdded, "Note: \(excerpt)", by: actor, at: now))
+        try await cases.addNote(note, history: record(.noteAdded, "Note: \(excerpt)", by: caller.user, at: now))
+        try await audit.record(caller.event(.create, "case_note", note.id.rawValue))
         return note
     }
 
-    public func notes(_ number: CaseNumber) async throws -> [CaseNote] {
-        try await cases.notes(of: caseRecord(number).id)
+    public func notes(_ number: CaseNumber, by caller: Caller) async throws -> [CaseNote] {
+        let target = try await load(number)
+        let notes = try await cases.notes(of: target.id)
+        try await audit.record(caller.event(.read, "case_notes", target.id.rawValue))
+        return notes
     }
 
-    public func history(_ number: CaseNumber) async throws -> [CaseHistoryEntry] {
-        try await cases.history(of: caseRecord(number).id)
+    public func history(_ number: CaseNumber, by caller: Caller) async throws -> [CaseHistoryEntry] {
+        let target = try await load(number)
+        let history = try await cases.history(of: target.id)
+        try await audit.record(caller.event(.read, "case_history", target.id.rawValue))
+        return history
     }
 
     // MARK: Documents
@@ -236,7 +273,7 @@ public struct CaseworkService: Sendable {
     /// their digest, then the record and its history entry in one transaction. If the record
     /// cannot be written, the blob stays as an unreferenced (harmless, deduplicated) file.
     public func attachDocument(
-        _ number: CaseNumber, metadata: DocumentMetadataInput, mediaType: String, bytes: [UInt8], by actor: UserID
+        _ number: CaseNumber, metadata: DocumentMetadataInput, mediaType: String, bytes: [UInt8], by caller: Caller
     ) async throws -> CaseDocument {
         var v = Validation()
         let kind = v.enumeration(metadata.kind, CaseDocument.Kind.self, at: "kind", required: true, code: "casework.invalid_document_kind")
@@ -256,7 +293,7 @@ public struct CaseworkService: Sendable {
         }
         try v.finish()
         let accepted = try documentPolicy.check(mediaType: mediaType, bytes: bytes)
-        let target = try await caseRecord(number)
+        let target = try await load(number)
         if let personID, !target.parties.contains(where: { $0.personID == personID }) {
             throw CaseworkError.invalid([Diagnostic(code: "casework.person_not_in_case", message: "person \(personID) is not a party of this case", path: "personID")])
         }
@@ -265,25 +302,31 @@ public struct CaseworkService: Sendable {
         let document = CaseDocument(
             id: .init(ids.next()), caseID: target.id, personID: personID, kind: kind!, title: title, fileName: fileName,
             issuingCountry: issuer, documentNumber: documentNumber, validFrom: validFrom, validUntil: validUntil,
-            mediaType: accepted, byteCount: bytes.count, digest: digest, uploadedAt: now, uploadedBy: actor
+            mediaType: accepted, byteCount: bytes.count, digest: digest, uploadedAt: now, uploadedBy: caller.user
         )
         let label = fileName ?? title ?? kind!.rawValue
-        try await documents.attach(document, history: record(.documentAttached, "Document attached: \(label) (\(kind!.rawValue))", by: actor, at: now))
+        try await documents.attach(document, history: record(.documentAttached, "Document attached: \(label) (\(kind!.rawValue))", by: caller.user, at: now))
+        try await audit.record(caller.event(.create, "document", document.id.rawValue))
         return document
     }
 
-    public func documents(_ number: CaseNumber) async throws -> [CaseDocument] {
-        try await documents.documents(of: caseRecord(number).id)
+    public func documents(_ number: CaseNumber, by caller: Caller) async throws -> [CaseDocument] {
+        let target = try await load(number)
+        let found = try await documents.documents(of: target.id)
+        try await audit.record(caller.event(.read, "case_documents", target.id.rawValue))
+        return found
     }
 
-    public func document(_ id: CaseDocument.ID) async throws -> CaseDocument {
+    public func document(_ id: CaseDocument.ID, by caller: Caller) async throws -> CaseDocument {
         guard let document = try await documents.document(id) else { throw CaseworkError.documentNotFound(id.rawValue) }
+        try await audit.record(caller.event(.read, "document", id.rawValue))
         return document
     }
 
-    public func documentContent(_ id: CaseDocument.ID) async throws -> (CaseDocument, [UInt8]) {
-        let document = try await document(id)
+    public func documentContent(_ id: CaseDocument.ID, by caller: Caller) async throws -> (CaseDocument, [UInt8]) {
+        guard let document = try await documents.document(id) else { throw CaseworkError.documentNotFound(id.rawValue) }
         guard let bytes = try await blobs.get(document.digest) else { throw CaseworkError.blobMissing(document.digest.hex) }
+        try await audit.record(caller.event(.read, "document_content", id.rawValue))
         return (document, bytes)
     }
 }

@@ -9,6 +9,8 @@ import NIOCore
 public struct CaseworkConsole: Sendable {
     public let service: CaseworkService
     public let nodeName: String
+    /// Until the identity issue adds logins, console reads are attributed to this caller.
+    let caller = Caller(user: UserID("console")!, role: "unauthenticated", origin: "console")
     let library: MustacheLibrary
     let stylesheet: ByteBuffer
 
@@ -65,8 +67,8 @@ public struct CaseworkConsole: Sendable {
         let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
         let filter = CaseFilter(type: type, status: caseStatus, office: office, personID: person,
                                 limit: pageSize, offset: min((page - 1) * pageSize, Int(Int32.max)))
-        let result = try await service.listCases(filter)
-        let persons = try await service.persons(result.cases.compactMap(\.principal))
+        let result = try await service.listCases(filter, by: caller)
+        let persons = try await service.persons(result.cases.compactMap(\.principal), by: caller)
         let pages = max(1, (result.total + pageSize - 1) / pageSize)
         func link(_ target: Int) -> String {
             var items: [String] = []
@@ -98,7 +100,7 @@ public struct CaseworkConsole: Sendable {
         let raw = request.uri.queryParameters["number"].map(String.init) ?? ""
         do {
             let number = try CaseNumber(parsing: raw)
-            _ = try await service.caseRecord(number)
+            _ = try await service.caseRecord(number, by: caller)
             return Response.redirect(to: "/console/cases/\(number.text)")
         } catch let error as CaseworkError {
             let message = Message(kind: "error", code: error.code, text: error.reason)
@@ -109,11 +111,11 @@ public struct CaseworkConsole: Sendable {
     // MARK: Case page
 
     func casePage(_ number: CaseNumber) async throws -> Response {
-        let record = try await service.caseRecord(number)
-        async let notes = service.notes(number)
-        async let history = service.history(number)
-        async let documents = service.documents(number)
-        let persons = try await service.persons(record.parties.map(\.personID))
+        let record = try await service.caseRecord(number, by: caller)
+        async let notes = service.notes(number, by: caller)
+        async let history = service.history(number, by: caller)
+        async let documents = service.documents(number, by: caller)
+        let persons = try await service.persons(record.parties.map(\.personID), by: caller)
         let view = CaseDetailPage(
             nodeName: nodeName,
             number: record.number.text,
@@ -147,7 +149,7 @@ public struct CaseworkConsole: Sendable {
         var status: HTTPResponse.Status = .ok
         if searched {
             do {
-                rows = try await service.searchPersons(name: name, documentNumber: number).map(PersonRow.init)
+                rows = try await service.searchPersons(name: name, documentNumber: number, by: caller).map(PersonRow.init)
             } catch let error as CaseworkError {
                 message = Message(kind: "error", code: error.code, text: error.reason)
                 status = .badRequest

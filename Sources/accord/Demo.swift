@@ -41,7 +41,7 @@ struct Demo: AsyncParsableCommand {
             if reset { try? FileManager.default.removeItem(atPath: dataDir) }
             let configuration = NodeConfiguration(host: host, port: port, dataDirectory: dataDir, nodeName: "Demo immigration authority")
             let node = try await AccordNode.open(configuration)
-            let existing = try await node.service.listCases(.init(limit: 1)).total
+            let existing = try await node.service.listCases(.init(limit: 1), by: .system).total
             if existing == 0 && cases > 0 {
                 print("Creating \(cases) sample cases in \(dataDir) …")
                 let end = Date()

@@ -59,10 +59,10 @@ import Testing
         try await database.withNode { node in
             let service = node.service
             let ahmad = try await service.registerPerson(Fixtures.person(), by: .system)
-            let record = try await service.openCase(Fixtures.caseInput(principal: ahmad), by: UserID("registry")!)
-            _ = try await service.addNote(record.number, NoteInput(text: "Interpreter <Dari> booked & confirmed."), by: UserID("k.novak")!)
+            let record = try await service.openCase(Fixtures.caseInput(principal: ahmad), by: .user(UserID("registry")!))
+            _ = try await service.addNote(record.number, NoteInput(text: "Interpreter <Dari> booked & confirmed."), by: .user(UserID("k.novak")!))
             _ = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "passport", fileName: "passport.pdf"),
-                                                 mediaType: "application/pdf", bytes: Fixtures.pdf, by: UserID("k.novak")!)
+                                                 mediaType: "application/pdf", bytes: Fixtures.pdf, by: .user(UserID("k.novak")!))
             let page = try await get(node, "/console/cases/\(record.number.text.lowercased())")
             #expect(page.status == .ok)
             #expect(page.html.contains("کریمی"))

@@ -35,7 +35,7 @@ import Testing
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(opened.map(\.number.sequence).sorted() == Array(1...24))
-            #expect(try await service.listCases(CaseFilter(limit: 100)).total == 24)
+            #expect(try await service.listCases(CaseFilter(limit: 100), by: .system).total == 24)
         }
     }
 
@@ -45,23 +45,23 @@ import Testing
             let person = try await service.registerPerson(Fixtures.person(), by: .system)
             let spouse = try await service.registerPerson(Fixtures.person(given: "Zahra", passport: nil), by: .system)
             let officer = UserID("k.novak")!
-            var record = try await service.openCase(Fixtures.caseInput(principal: person), by: UserID("registry")!)
+            var record = try await service.openCase(Fixtures.caseInput(principal: person), by: .user(UserID("registry")!))
             clock.advance(by: 60)
-            record = try await service.updateCase(record.number, CaseUpdateInput(expectedVersion: 1, status: "in_progress", assignedOfficer: "k.novak"), by: officer)
+            record = try await service.updateCase(record.number, CaseUpdateInput(expectedVersion: 1, status: "in_progress", assignedOfficer: "k.novak"), by: .user(officer))
             #expect(record.version == 2 && record.status == .inProgress && record.assignedOfficer == officer)
             clock.advance(by: 60)
-            _ = try await service.addNote(record.number, NoteInput(text: "Interview scheduled."), by: officer)
-            _ = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "evidence"), mediaType: "application/pdf", bytes: Fixtures.pdf, by: officer)
-            record = try await service.linkPerson(record.number, PartyInput(personID: spouse.id.rawValue, role: "family_member", relationship: "spouse"), by: officer)
+            _ = try await service.addNote(record.number, NoteInput(text: "Interview scheduled."), by: .user(officer))
+            _ = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "evidence"), mediaType: "application/pdf", bytes: Fixtures.pdf, by: .user(officer))
+            record = try await service.linkPerson(record.number, PartyInput(personID: spouse.id.rawValue, role: "family_member", relationship: "spouse"), by: .user(officer))
             #expect(record.version == 3)
             #expect(record.parties.map(\.role) == [.principal, .familyMember])
-            let history = try await service.history(record.number)
+            let history = try await service.history(record.number, by: .system)
             #expect(history.map(\.sequence) == Array(1...6))
             #expect(history.map(\.action) == [.caseOpened, .statusChanged, .assignmentChanged, .noteAdded, .documentAttached, .personLinked])
             #expect(history.first?.actor == UserID("registry"))
             #expect(history[1].at == Fixtures.referenceDate.addingTimeInterval(60))
-            #expect(try await service.notes(record.number).map(\.text) == ["Interview scheduled."])
-            #expect(try await service.caseRecord(record.number) == record)
+            #expect(try await service.notes(record.number, by: .system).map(\.text) == ["Interview scheduled."])
+            #expect(try await service.caseRecord(record.number, by: .system) == record)
         }
     }
 
@@ -117,8 +117,8 @@ import Testing
             await #expect(throws: (any Error).self) { try await store.database.raw("DELETE FROM case_history").run() }
             await #expect(throws: (any Error).self) { try await store.database.raw("UPDATE case_notes SET text = 'forged'").run() }
             await #expect(throws: (any Error).self) { try await store.database.raw("DELETE FROM case_notes").run() }
-            #expect(try await service.notes(record.number).map(\.text) == ["original"])
-            #expect(try await service.history(record.number).count == 2)
+            #expect(try await service.notes(record.number, by: .system).map(\.text) == ["original"])
+            #expect(try await service.history(record.number, by: .system).count == 2)
         }
     }
 
@@ -136,15 +136,15 @@ import Testing
                     _ = try await service.updateCase(opened.number, CaseUpdateInput(expectedVersion: 1, status: "in_progress"), by: .system)
                 }
             }
-            let all = try await service.listCases(CaseFilter(limit: 3))
+            let all = try await service.listCases(CaseFilter(limit: 3), by: .system)
             #expect(all.total == 7 && all.cases.count == 3)
             #expect(all.cases.map(\.openedAt) == all.cases.map(\.openedAt).sorted(by: >))
-            let rest = try await service.listCases(CaseFilter(limit: 3, offset: 6))
+            let rest = try await service.listCases(CaseFilter(limit: 3, offset: 6), by: .system)
             #expect(rest.cases.count == 1)
-            #expect(try await service.listCases(CaseFilter(type: .asylum)).total == 4)
-            #expect(try await service.listCases(CaseFilter(status: .inProgress)).cases.map(\.number.text).count == 1)
-            #expect(try await service.listCases(CaseFilter(type: .asylum, office: OfficeCode("NORTH-1"))).total == 2)
-            #expect(try await service.listCases(CaseFilter(personID: other.id)).total == 1)
+            #expect(try await service.listCases(CaseFilter(type: .asylum), by: .system).total == 4)
+            #expect(try await service.listCases(CaseFilter(status: .inProgress), by: .system).cases.map(\.number.text).count == 1)
+            #expect(try await service.listCases(CaseFilter(type: .asylum, office: OfficeCode("NORTH-1")), by: .system).total == 2)
+            #expect(try await service.listCases(CaseFilter(personID: other.id), by: .system).total == 1)
             #expect(try await service.offices() == [OfficeCode("NORTH-1")!, OfficeCode("SOUTH-2")!])
         }
     }

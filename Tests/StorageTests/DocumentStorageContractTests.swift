@@ -18,9 +18,9 @@ import Testing
             let second = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "evidence"), mediaType: "application/pdf", bytes: Fixtures.pdf, by: .system)
             #expect(first.digest == second.digest)
             #expect(first.documentNumber == "P01234567")
-            #expect(try await service.document(first.id) == first)
-            #expect(try await service.documents(record.number).map(\.id) == [first.id, second.id])
-            let (document, bytes) = try await service.documentContent(first.id)
+            #expect(try await service.document(first.id, by: .system) == first)
+            #expect(try await service.documents(record.number, by: .system).map(\.id) == [first.id, second.id])
+            let (document, bytes) = try await service.documentContent(first.id, by: .system)
             #expect(document == first && bytes == Fixtures.pdf)
         }
     }

@@ -11,7 +11,7 @@ import Testing
     func storesAndReadsBackEveryField(_ database: TestDatabase) async throws {
         try await database.withService { service, _, _ in
             let person = try await service.registerPerson(Fixtures.person(), by: .system)
-            let stored = try await service.person(person.id)
+            let stored = try await service.person(person.id, by: .system)
             #expect(stored == person)
             #expect(stored.details.nativeNames.first?.family == "کریمی")
             let missing = try await service.persons.person(Person.ID())
@@ -28,15 +28,15 @@ import Testing
             let olena = try await service.registerPerson(
                 Fixtures.person(given: "Olena", family: "Shevchenko", nationality: "UKR",
                                 native: ScriptedNameInput(script: "Cyrl", given: "Олена", family: "Шевченко"), passport: "FK 765 4321"), by: .system)
-            #expect(try await service.searchPersons(name: "ozturk", documentNumber: nil).map(\.id) == [caglar.id])
-            #expect(try await service.searchPersons(name: "CAGLAR ÖZTÜRK", documentNumber: nil).map(\.id) == [caglar.id])
-            #expect(try await service.searchPersons(name: "шевченко", documentNumber: nil).map(\.id) == [olena.id])
-            #expect(try await service.searchPersons(name: "کریمی", documentNumber: nil).map(\.id) == [ahmad.id])
-            #expect(try await service.searchPersons(name: "karimi olena", documentNumber: nil).isEmpty)
-            #expect(try await service.searchPersons(name: nil, documentNumber: "fk7654321").map(\.id) == [olena.id])
-            #expect(try await service.searchPersons(name: "olena", documentNumber: "P01234567").isEmpty)
+            #expect(try await service.searchPersons(name: "ozturk", documentNumber: nil, by: .system).map(\.id) == [caglar.id])
+            #expect(try await service.searchPersons(name: "CAGLAR ÖZTÜRK", documentNumber: nil, by: .system).map(\.id) == [caglar.id])
+            #expect(try await service.searchPersons(name: "шевченко", documentNumber: nil, by: .system).map(\.id) == [olena.id])
+            #expect(try await service.searchPersons(name: "کریمی", documentNumber: nil, by: .system).map(\.id) == [ahmad.id])
+            #expect(try await service.searchPersons(name: "karimi olena", documentNumber: nil, by: .system).isEmpty)
+            #expect(try await service.searchPersons(name: nil, documentNumber: "fk7654321", by: .system).map(\.id) == [olena.id])
+            #expect(try await service.searchPersons(name: "olena", documentNumber: "P01234567", by: .system).isEmpty)
             await #expect(throws: CaseworkError(code: "casework.search_criteria_missing", reason: "", category: .invalidInput)) {
-                try await service.searchPersons(name: "  ", documentNumber: "--")
+                try await service.searchPersons(name: "  ", documentNumber: "--", by: .system)
             }
         }
     }
@@ -47,9 +47,9 @@ import Testing
             let person = try await service.registerPerson(Fixtures.person(), by: .system)
             let renamed = try await service.updatePerson(person.id, Fixtures.person(given: "Ahmed", family: "Kareemi"), expectedVersion: 1, by: .system)
             #expect(renamed.version == 2)
-            #expect(try await service.person(person.id) == renamed)
-            #expect(try await service.searchPersons(name: "kareemi", documentNumber: nil).map(\.id) == [person.id])
-            #expect(try await service.searchPersons(name: "karimi", documentNumber: nil).isEmpty)
+            #expect(try await service.person(person.id, by: .system) == renamed)
+            #expect(try await service.searchPersons(name: "kareemi", documentNumber: nil, by: .system).map(\.id) == [person.id])
+            #expect(try await service.searchPersons(name: "karimi", documentNumber: nil, by: .system).isEmpty)
             let before = try await Fixtures.rowCounts(store)
             await #expect(throws: CaseworkError.versionConflict(expected: 1, actual: 2)) {
                 try await service.updatePerson(person.id, Fixtures.person(family: "Stale"), expectedVersion: 1, by: .system)
@@ -61,7 +61,7 @@ import Testing
                 try await service.persons.update(stale, expectedVersion: 1)
             }
             #expect(try await Fixtures.rowCounts(store) == before)
-            #expect(try await service.person(person.id).details.name.family == "Kareemi")
+            #expect(try await service.person(person.id, by: .system).details.name.family == "Kareemi")
         }
     }
 }

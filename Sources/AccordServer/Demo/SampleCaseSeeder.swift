@@ -72,9 +72,9 @@ public struct SampleCaseSeeder: Sendable {
         let opened = try await service.openCase(
             CaseInput(type: type.rawValue, office: office, assignedOfficer: officer, title: title(type, nationality: nationality),
                       principalPersonID: principal.id.rawValue, parties: parties),
-            by: UserID("registry.clerk")!
+            by: .user(UserID("registry.clerk")!)
         )
-        let actor = officer.flatMap(UserID.init) ?? UserID("registry.clerk")!
+        let actor = Caller.user(officer.flatMap(UserID.init) ?? UserID("registry.clerk")!)
         if random.chance(0.45) {
             let passport = principal.details.identityDocuments.first
             advance(3_600)
