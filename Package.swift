@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-certificates.git", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Layer 0: vocabulary shared by every module. No I/O.
@@ -101,8 +102,10 @@ let package = Package(
         .target(
             name: "AccordServer",
             dependencies: [
-                "AccordCore", "Casework", "Storage", "API", "Console",
+                "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "Logging", package: "swift-log"),
@@ -112,7 +115,7 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "AccordServer", "AccordCore", "Casework", "Exchange",
+                "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -77,13 +77,19 @@ public final class AccordNode: Sendable {
 
     /// The HTTP application; `onRunning` is called with the bound port once it listens.
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
-        Application(
+        let keys = try NodeKeys.loadOrCreate(in: configuration.dataDirectory)
+        var application = Application(
             router: try await makeRouter(),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger
         )
+        application.addServices(AuditCheckpointService(log: auditLog, key: keys.auditLogKey, interval: configuration.auditCheckpointInterval, logger: logger))
+        return application
     }
+
+    /// The node's audit trail.
+    public var auditLog: SQLAuditLog { SQLAuditLog(store: store) }
 
     public func close() async {
         await store.shutdown()

@@ -18,6 +18,7 @@ import SystemPackage
 /// | documents.max-bytes | ACCORD_DOCUMENTS_MAX_BYTES | |
 /// | documents.media-types | ACCORD_DOCUMENTS_MEDIA_TYPES (comma-separated) | |
 /// | log.level | ACCORD_LOG_LEVEL | --log-level |
+/// | audit.checkpoint-seconds | ACCORD_AUDIT_CHECKPOINT_SECONDS | |
 extension NodeConfiguration {
     public static func load(
         flags: [String: String] = [:],
@@ -64,6 +65,9 @@ extension NodeConfiguration {
                 throw ServerError(code: "config.invalid_value", reason: "log.level: '\(level)' is not one of trace, debug, info, notice, warning, error, critical")
             }
             configuration.logLevel = parsed
+        }
+        if let seconds = try integer(reader, "audit.checkpoint-seconds", in: 1...86_400) {
+            configuration.auditCheckpointInterval = .seconds(seconds)
         }
         _ = try configuration.databaseLocation()
         return configuration

@@ -17,11 +17,13 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var documents: DocumentPolicy
     public var store: StoreConfiguration
     public var logLevel: Logger.Level
+    /// How often the audit trail is checkpointed while serving.
+    public var auditCheckpointInterval: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String? = nil, dataDirectory: String = "./data",
         nodeName: String = "Accord node", documents: DocumentPolicy = DocumentPolicy(), store: StoreConfiguration = StoreConfiguration(),
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info, auditCheckpointInterval: Duration = .seconds(300)
     ) {
         self.host = host
         self.port = port
@@ -31,6 +33,7 @@ public struct NodeConfiguration: Sendable, Equatable {
         self.documents = documents
         self.store = store
         self.logLevel = logLevel
+        self.auditCheckpointInterval = auditCheckpointInterval
     }
 
     /// The database this configuration selects.

@@ -98,3 +98,17 @@ import Testing
         }
     }
 }
+
+@Suite struct NodeKeysTests {
+    @Test func theAuditKeyIsCreatedOnceWithOwnerOnlyPermissions() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let first = try NodeKeys.loadOrCreate(in: directory)
+        let second = try NodeKeys.loadOrCreate(in: directory)
+        #expect(first.auditLogKey.rawRepresentation == second.auditLogKey.rawRepresentation)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory + "/keys/audit-log-key.pem")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        try "garbage".write(toFile: directory + "/keys/audit-log-key.pem", atomically: true, encoding: .utf8)
+        #expect(throws: ServerError(code: "config.key_unreadable", reason: "")) { try NodeKeys.loadOrCreate(in: directory) }
+    }
+}
