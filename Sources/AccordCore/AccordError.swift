@@ -3,6 +3,8 @@
 public enum ErrorCategory: String, Sendable, Codable {
     case invalidInput
     case notFound
+    /// The record existed and was erased on purpose.
+    case gone
     case conflict
     case payloadTooLarge
     case unsupportedMediaType
@@ -19,6 +21,7 @@ public enum ErrorCategory: String, Sendable, Codable {
         case .forbidden: 403
         case .notFound: 404
         case .conflict: 409
+        case .gone: 410
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
         case .internal: 500

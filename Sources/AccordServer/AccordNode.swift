@@ -12,14 +12,16 @@ public import Storage
 public final class AccordNode: Sendable {
     public let configuration: NodeConfiguration
     public let store: SQLStore
+    public let cipher: FieldCipher
     public let service: CaseworkService
     public let logger: Logger
 
     /// Assembles a node from an open, migrated store and its service (tests use this with
     /// their own isolated databases); `open` is the normal way in.
-    public init(configuration: NodeConfiguration, store: SQLStore, service: CaseworkService, logger: Logger = Logger(label: "accord.node")) {
+    public init(configuration: NodeConfiguration, store: SQLStore, cipher: FieldCipher, service: CaseworkService, logger: Logger = Logger(label: "accord.node")) {
         self.configuration = configuration
         self.store = store
+        self.cipher = cipher
         self.service = service
         self.logger = logger
     }
@@ -36,22 +38,40 @@ public final class AccordNode: Sendable {
         do {
             let applied = try await Migrator(store: store).migrate(logger: logger)
             if !applied.isEmpty { logger.info("database schema updated", metadata: ["migrations": "\(applied)"]) }
+            let cipher = try await openCipher(configuration, store: store)
+            return AccordNode(configuration: configuration, store: store, cipher: cipher,
+                              service: makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids), logger: logger)
         } catch {
             await store.shutdown()
             throw error
         }
-        return AccordNode(configuration: configuration, store: store, service: makeService(store: store, configuration: configuration, clock: clock, ids: ids), logger: logger)
+    }
+
+    /// The master keys: `ACCORD_MASTER_KEYS` (the key file's JSON) or the key file, created only
+    /// for a database that has never been encrypted; then checked against the database.
+    static func openCipher(_ configuration: NodeConfiguration, store: SQLStore) async throws -> FieldCipher {
+        let file = configuration.masterKeyFile
+        let keys: MasterKeys
+        if let inline = ProcessInfo.processInfo.environment["ACCORD_MASTER_KEYS"], !inline.isEmpty {
+            keys = try MasterKeys.decode(Data(inline.utf8))
+        } else {
+            let checks = try await store.database.raw("SELECT COUNT(*) AS n FROM master_key_checks").first()?.decode(column: "n", as: Int.self) ?? 0
+            keys = try MasterKeys.load(file: file, create: checks == 0)
+        }
+        let cipher = FieldCipher(keys: keys, keyFile: file)
+        try await cipher.checkKeys(in: store)
+        return cipher
     }
 
     /// The case service over `store`; also used by the demo to seed with its own clock.
     public static func makeService(
-        store: SQLStore, configuration: NodeConfiguration, clock: any WallClock, ids: any IdentifierGenerator = RandomIdentifierGenerator()
+        store: SQLStore, cipher: FieldCipher, configuration: NodeConfiguration, clock: any WallClock, ids: any IdentifierGenerator = RandomIdentifierGenerator()
     ) -> CaseworkService {
         CaseworkService(
-            persons: SQLPersonRepository(store: store),
-            cases: SQLCaseRepository(store: store),
-            documents: SQLDocumentRepository(store: store),
-            blobs: FileBlobStore(root: configuration.blobDirectory),
+            persons: SQLPersonRepository(store: store, cipher: cipher),
+            cases: SQLCaseRepository(store: store, cipher: cipher),
+            documents: SQLDocumentRepository(store: store, cipher: cipher),
+            blobs: FileBlobStore(root: configuration.blobDirectory, store: store, cipher: cipher),
             audit: SQLAuditLog(store: store, clock: clock),
             clock: clock, ids: ids, documentPolicy: configuration.documents
         )

@@ -17,6 +17,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var documents: DocumentPolicy
     public var store: StoreConfiguration
     public var logLevel: Logger.Level
+    /// The master key file (default: `<data-dir>/keys/master-keys.json`).
+    public var masterKeyPath: String?
     /// How often the audit trail is checkpointed while serving.
     public var auditCheckpointInterval: Duration
 
@@ -42,6 +44,12 @@ public struct NodeConfiguration: Sendable, Equatable {
             return try DatabaseLocation(url: databaseURL)
         }
         return .defaultSQLite(dataDirectory: dataDirectory)
+    }
+
+    /// Where the master keys live unless given in `ACCORD_MASTER_KEYS`; keep it off the database
+    /// server and out of database backups.
+    public var masterKeyFile: String {
+        masterKeyPath ?? (dataDirectory as NSString).appendingPathComponent("keys/master-keys.json")
     }
 
     public var blobDirectory: URL {

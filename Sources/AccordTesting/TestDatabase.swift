@@ -1,4 +1,5 @@
 public import AccordCore
+import AccordServer
 public import Casework
 import Foundation
 import Logging
@@ -72,6 +73,13 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
         }
     }
 
+    /// A cipher with fresh master keys, registered with the database.
+    public static func cipher(for store: SQLStore) async throws -> FieldCipher {
+        let cipher = FieldCipher(keys: .generate())
+        try await cipher.checkKeys(in: store)
+        return cipher
+    }
+
     /// Runs `body` with a case service over a fresh database, a manual clock at `start` and
     /// deterministic identifiers.
     public func withService<T>(
@@ -80,11 +88,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
     ) async throws -> T {
         try await withStore { store, directory in
             let clock = ManualWallClock(start)
-            let service = CaseworkService(
-                persons: SQLPersonRepository(store: store), cases: SQLCaseRepository(store: store),
-                documents: SQLDocumentRepository(store: store), blobs: FileBlobStore(root: directory.appendingPathComponent("blobs")),
-                audit: SQLAuditLog(store: store, clock: clock), clock: clock, documentPolicy: policy
-            )
+            let cipher = try await Self.cipher(for: store)
+            let configuration = NodeConfiguration(dataDirectory: directory.path, documents: policy)
+            let service = AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: clock)
             return try await body(service, clock, store)
         }
     }

@@ -14,10 +14,11 @@ extension TestDatabase {
         try await withStore { store, directory in
             var configuration = configuration
             configuration.dataDirectory = directory.path
-            let service = AccordNode.makeService(store: store, configuration: configuration, clock: ManualWallClock(start))
+            let cipher = try await TestDatabase.cipher(for: store)
+            let service = AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: ManualWallClock(start))
             var logger = Logger(label: "accord.test.node")
             logger.logLevel = .warning
-            return try await body(AccordNode(configuration: configuration, store: store, service: service, logger: logger))
+            return try await body(AccordNode(configuration: configuration, store: store, cipher: cipher, service: service, logger: logger))
         }
     }
 }

@@ -27,6 +27,10 @@ public struct CaseworkError: AccordError, Equatable {
         CaseworkError(code: "casework.person_not_found", reason: "no person with ID \(id.prefix(64))", category: .notFound)
     }
 
+    public static func personErased(_ id: String) -> CaseworkError {
+        CaseworkError(code: "casework.person_erased", reason: "the data of person \(id.prefix(64)) has been erased", category: .gone)
+    }
+
     public static func caseNotFound(_ number: String) -> CaseworkError {
         CaseworkError(code: "casework.case_not_found", reason: "no case \(number.prefix(64))", category: .notFound)
     }

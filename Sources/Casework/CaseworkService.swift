@@ -78,6 +78,17 @@ public struct CaseworkService: Sendable {
         return person
     }
 
+    /// Erases a person's data everywhere by destroying its data key (crypto-shredding): names,
+    /// documents, notes and history summaries sealed under it become unrecoverable; references
+    /// and the audit trail stay intact.
+    public func erasePerson(_ id: Person.ID, by caller: Caller) async throws {
+        guard try await persons.erase(id) else {
+            _ = try await load(id)
+            throw CaseworkError.personErased(id.rawValue)
+        }
+        try await audit.record(caller.event(.erase, "person", id.rawValue))
+    }
+
     public func persons(_ ids: [Person.ID], by caller: Caller) async throws -> [Person.ID: Person] {
         let found = try await persons.persons(ids)
         try await audit.record(found.keys.sorted().map { caller.event(.read, "person", $0.rawValue) })
@@ -297,7 +308,7 @@ public struct CaseworkService: Sendable {
         if let personID, !target.parties.contains(where: { $0.personID == personID }) {
             throw CaseworkError.invalid([Diagnostic(code: "casework.person_not_in_case", message: "person \(personID) is not a party of this case", path: "personID")])
         }
-        let digest = try await blobs.put(bytes)
+        let digest = try await blobs.put(bytes, owner: personID ?? target.principal!)
         let now = self.now
         let document = CaseDocument(
             id: .init(ids.next()), caseID: target.id, personID: personID, kind: kind!, title: title, fileName: fileName,
@@ -325,7 +336,14 @@ public struct CaseworkService: Sendable {
 
     public func documentContent(_ id: CaseDocument.ID, by caller: Caller) async throws -> (CaseDocument, [UInt8]) {
         guard let document = try await documents.document(id) else { throw CaseworkError.documentNotFound(id.rawValue) }
-        guard let bytes = try await blobs.get(document.digest) else { throw CaseworkError.blobMissing(document.digest.hex) }
+        let owner: Person.ID
+        if let personID = document.personID {
+            owner = personID
+        } else {
+            guard let principal = try await cases.case(document.caseID)?.principal else { throw CaseworkError.caseNotFound(document.caseID.rawValue) }
+            owner = principal
+        }
+        guard let bytes = try await blobs.get(document.digest, owner: owner) else { throw CaseworkError.blobMissing(document.digest.hex) }
         try await audit.record(caller.event(.read, "document_content", id.rawValue))
         return (document, bytes)
     }

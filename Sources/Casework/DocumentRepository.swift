@@ -6,11 +6,12 @@ public protocol DocumentRepository: Sendable {
     func documents(of caseID: Case.ID) async throws -> [CaseDocument]
 }
 
-/// Content-addressed storage of document bytes.
+/// Storage of document bytes, addressed by their SHA-256 digest and the person they are about
+/// (whose data key protects them, so erasing the person erases the bytes).
 public protocol BlobStore: Sendable {
-    /// Stores the bytes under their SHA-256 digest and returns it. Storing the same bytes twice
+    /// Stores the bytes and returns their digest. Storing the same bytes twice for one owner
     /// keeps one copy. A blob is complete or absent, never partial.
-    func put(_ bytes: [UInt8]) async throws -> ContentDigest
-    /// The bytes stored under `digest`, verified against it; nil if absent.
-    func get(_ digest: ContentDigest) async throws -> [UInt8]?
+    func put(_ bytes: [UInt8], owner: Person.ID) async throws -> ContentDigest
+    /// The bytes stored under `digest` for `owner`, verified against the digest; nil if absent.
+    func get(_ digest: ContentDigest, owner: Person.ID) async throws -> [UInt8]?
 }

@@ -5,11 +5,16 @@ public protocol PersonRepository: Sendable {
     /// Replaces a person if its stored version is `expectedVersion`; otherwise throws
     /// `casework.version_conflict` and changes nothing.
     func update(_ person: Person, expectedVersion: Int) async throws
+    /// Nil if unknown; throws `casework.person_erased` if erased.
     func person(_ id: Person.ID) async throws -> Person?
+    /// Erased persons are left out.
     func persons(_ ids: [Person.ID]) async throws -> [Person.ID: Person]
     /// Persons whose names contain every folded token of the query, and/or who hold a document
     /// with the given normalised number.
     func search(_ query: PersonQuery) async throws -> [Person]
+    /// Makes the person's data unrecoverable everywhere (crypto-shredding); false if there was
+    /// nothing left to erase.
+    func erase(_ id: Person.ID) async throws -> Bool
 }
 
 public struct PersonQuery: Sendable, Equatable {

@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -178,5 +178,20 @@ enum Migrations {
                 "CREATE TRIGGER \(table)_append_only BEFORE UPDATE OR DELETE ON \(table) FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"
             }
         }
+    }
+
+    /// Wrapped per-person data keys (deleting a row erases the person) and master-key check values.
+    static let encryption = Migration(id: "0004_field_encryption") { _ in
+        [
+            """
+            CREATE TABLE person_keys (
+                person_id TEXT PRIMARY KEY REFERENCES persons(id),
+                key_version BIGINT NOT NULL,
+                wrapped_key TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX person_keys_version ON person_keys (key_version)",
+            "CREATE TABLE master_key_checks (version BIGINT PRIMARY KEY, check_value TEXT NOT NULL)",
+        ]
     }
 }

@@ -1,18 +1,30 @@
 public import AccordCore
 public import Casework
+import Crypto
 import Foundation
 import SQLKit
 
 /// Cases, parties, history and notes in SQL.
 public struct SQLCaseRepository: CaseRepository {
     let store: SQLStore
+    let cipher: FieldCipher
 
-    public init(store: SQLStore) {
+    /// Notes and history summaries are sealed under the case principal's data key.
+    public init(store: SQLStore, cipher: FieldCipher) {
         self.store = store
+        self.cipher = cipher
+    }
+
+    static func principalKey(of caseID: Case.ID, cipher: FieldCipher, in db: any SQLDatabase) async throws -> SymmetricKey? {
+        guard let row = try await db.raw("SELECT principal_person_id FROM cases WHERE id = \(bind: caseID.rawValue)").first() else {
+            throw CaseworkError.caseNotFound(caseID.rawValue)
+        }
+        return try await cipher.dataKey(for: row.parsed("principal_person_id", Person.ID.init), in: db)
     }
 
     public func open(_ draft: CaseDraft, history: HistoryRecord) async throws -> Case {
-        try await store.transaction { db in
+        let cipher = self.cipher
+        return try await store.transaction { db in
             let counter = try await db.raw("""
                 INSERT INTO case_number_counters (prefix, year, last_value) VALUES (\(bind: draft.type.numberPrefix), \(bind: draft.year), 1)
                 ON CONFLICT (prefix, year) DO UPDATE SET last_value = case_number_counters.last_value + 1
@@ -42,7 +54,8 @@ public struct SQLCaseRepository: CaseRepository {
                         \(bind: opened.updatedAt.millisecondsSince1970), 1, 1)
                 """).run()
             try await Self.writeParties(opened, in: db)
-            try await CaseHistoryWriter.insert([history], caseID: opened.id, firstSequence: 1, in: db)
+            let key = try await cipher.dataKey(for: principal, in: db)
+            try await CaseHistoryWriter.insert([history], caseID: opened.id, firstSequence: 1, key: key, in: db)
             return opened
         }
     }
@@ -85,7 +98,8 @@ public struct SQLCaseRepository: CaseRepository {
     }
 
     public func update(_ updated: Case, expectedVersion: Int, history: [HistoryRecord]) async throws -> Case {
-        try await store.transaction { db in
+        let cipher = self.cipher
+        return try await store.transaction { db in
             let rows = try await db.raw("""
                 UPDATE cases SET status = \(bind: updated.status.rawValue), office = \(bind: updated.office.rawValue),
                        assigned_officer = \(bind: updated.assignedOfficer?.rawValue), title = \(bind: updated.title),
@@ -99,7 +113,8 @@ public struct SQLCaseRepository: CaseRepository {
                 throw CaseworkError.versionConflict(expected: expectedVersion, actual: try current.integer("version"))
             }
             try await Self.writeParties(updated, in: db)
-            try await CaseHistoryWriter.append(history, to: updated.id, in: db)
+            let key = try await Self.principalKey(of: updated.id, cipher: cipher, in: db)
+            try await CaseHistoryWriter.append(history, to: updated.id, key: key, in: db)
             var result = updated
             result.version = version
             return result
@@ -107,31 +122,42 @@ public struct SQLCaseRepository: CaseRepository {
     }
 
     public func addNote(_ note: CaseNote, history: HistoryRecord) async throws {
+        let cipher = self.cipher
         try await store.transaction { db in
-            try await CaseHistoryWriter.append([history], to: note.caseID, in: db)
+            guard let key = try await Self.principalKey(of: note.caseID, cipher: cipher, in: db) else {
+                throw CaseworkError.personErased("principal of case \(note.caseID)")
+            }
+            try await CaseHistoryWriter.append([history], to: note.caseID, key: key, in: db)
+            let text = try FieldCipher.seal(Array(note.text.utf8), key: key, context: "note:\(note.id)")
             try await db.raw("""
                 INSERT INTO case_notes (id, case_id, author, at, text)
                 VALUES (\(bind: note.id.rawValue), \(bind: note.caseID.rawValue), \(bind: note.author.rawValue),
-                        \(bind: note.at.millisecondsSince1970), \(bind: note.text))
+                        \(bind: note.at.millisecondsSince1970), \(bind: text))
                 """).run()
         }
     }
 
     public func notes(of caseID: Case.ID) async throws -> [CaseNote] {
-        try await store.database.raw("SELECT * FROM case_notes WHERE case_id = \(bind: caseID.rawValue) ORDER BY at, id").all().map { row in
-            CaseNote(
-                id: try row.parsed("id", CaseNote.ID.init), caseID: caseID, author: try row.parsed("author", UserID.init),
-                at: try row.date("at"), text: try row.text("text")
+        let key = try await Self.principalKey(of: caseID, cipher: cipher, in: store.database)
+        return try await store.database.raw("SELECT * FROM case_notes WHERE case_id = \(bind: caseID.rawValue) ORDER BY at, id").all().map { row in
+            let id = try row.parsed("id", CaseNote.ID.init)
+            return CaseNote(
+                id: id, caseID: caseID, author: try row.parsed("author", UserID.init), at: try row.date("at"),
+                text: try FieldCipher.openText(row.text("text"), key: key, context: "note:\(id)") ?? ""
             )
         }
     }
 
     public func history(of caseID: Case.ID) async throws -> [CaseHistoryEntry] {
-        try await store.database.raw("SELECT * FROM case_history WHERE case_id = \(bind: caseID.rawValue) ORDER BY sequence").all().map { row in
-            CaseHistoryEntry(
-                id: try row.parsed("id", CaseHistoryEntry.ID.init), caseID: caseID, sequence: try row.integer("sequence"),
-                at: try row.date("at"), actor: try row.parsed("actor", UserID.init),
-                action: try row.parsed("action", CaseHistoryEntry.Action.init(rawValue:)), summary: try row.text("summary")
+        let key = try await Self.principalKey(of: caseID, cipher: cipher, in: store.database)
+        return try await store.database.raw("SELECT * FROM case_history WHERE case_id = \(bind: caseID.rawValue) ORDER BY sequence").all().map { row in
+            let id = try row.parsed("id", CaseHistoryEntry.ID.init)
+            let stored = try row.text("summary")
+            let summary = stored == CaseworkError.erasedPlaceholder ? stored : try FieldCipher.openText(stored, key: key, context: CaseHistoryWriter.context(id)) ?? ""
+            return CaseHistoryEntry(
+                id: id, caseID: caseID, sequence: try row.integer("sequence"), at: try row.date("at"),
+                actor: try row.parsed("actor", UserID.init), action: try row.parsed("action", CaseHistoryEntry.Action.init(rawValue:)),
+                summary: summary
             )
         }
     }

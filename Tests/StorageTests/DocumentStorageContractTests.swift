@@ -49,18 +49,24 @@ import Testing
         }
     }
 
-    @Test func blobStoreDetectsCorruptionAndNeverLeavesPartialFiles() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("blobs-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let blobs = FileBlobStore(root: root)
-        let digest = try await blobs.put(Fixtures.pdf)
-        #expect(digest.hex == "\(digest.hex)" && digest.hex.count == 64)
-        #expect(try await blobs.get(digest) == Fixtures.pdf)
-        let path = root.appendingPathComponent("sha256/\(digest.hex.prefix(2))/\(digest.hex.dropFirst(2).prefix(2))/\(digest.hex)")
-        try Data("tampered".utf8).write(to: path)
-        await #expect(throws: StorageError.blobCorrupt("")) { try await blobs.get(digest) }
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path)
-        #expect(leftovers.isEmpty)
-        #expect(try await blobs.get(ContentDigest(hex: String(repeating: "0", count: 64))!) == nil)
+    @Test(arguments: TestDatabase.all)
+    func blobsAreSealedCheckedAndNeverPartial(_ database: TestDatabase) async throws {
+        try await database.withService { service, _, _ in
+            let person = try await service.registerPerson(Fixtures.person(), by: .system)
+            let digest = try await service.blobs.put(Fixtures.pdf, owner: person.id)
+            #expect(try await service.blobs.get(digest, owner: person.id) == Fixtures.pdf)
+            let blobs = try #require(service.blobs as? FileBlobStore)
+            let files = try FileManager.default.subpathsOfDirectory(atPath: blobs.root.appendingPathComponent("sealed").path)
+                .map { blobs.root.appendingPathComponent("sealed/\($0)") }.filter { !$0.hasDirectoryPath && $0.lastPathComponent.count == 64 }
+            let file = try #require(files.first)
+            let sealed = try Data(contentsOf: file)
+            #expect(!sealed.starts(with: Array("%PDF".utf8)))
+            #expect(!file.lastPathComponent.contains(digest.hex))
+            try Data("tampered".utf8).write(to: file)
+            await #expect(throws: StorageError.blobCorrupt("")) { try await service.blobs.get(digest, owner: person.id) }
+            let leftovers = try FileManager.default.contentsOfDirectory(atPath: blobs.root.appendingPathComponent("tmp").path)
+            #expect(leftovers.isEmpty)
+            #expect(try await service.blobs.get(ContentDigest(hex: String(repeating: "0", count: 64))!, owner: person.id) == nil)
+        }
     }
 }

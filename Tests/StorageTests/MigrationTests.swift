@@ -10,7 +10,7 @@ import Testing
     func migratingTwiceIsANoOpAndUnknownMigrationsAreRefused(_ database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             #expect(try await Migrator(store: store).migrate() == [])
-            #expect(try await Migrator(store: store).applied() == ["0001_case_core", "0002_append_only_history", "0003_audit_log"])
+            #expect(try await Migrator(store: store).applied() == ["0001_case_core", "0002_append_only_history", "0003_audit_log", "0004_field_encryption"])
             try await store.database.raw("INSERT INTO accord_schema_migrations (id, applied_at) VALUES ('9999_from_the_future', 0)").run()
             await #expect(throws: StorageError.schemaTooNew([])) { try await Migrator(store: store).migrate() }
         }
@@ -33,20 +33,27 @@ import Testing
         }
     }
 
-    /// Data written by one process is there after a restart (SQLite file, WAL mode).
-    @Test func sqliteDataSurvivesReopening() async throws {
+    /// Data written by one process is there after a restart (SQLite file, WAL mode) — with the
+    /// same master keys, and refused with other keys.
+    @Test func sqliteDataSurvivesReopeningOnlyWithItsKeys() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("reopen-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let location = DatabaseLocation.sqlite(path: directory.appendingPathComponent("a.sqlite").path)
+        let keys = MasterKeys.generate()
         let first = try await SQLStore.open(location)
         try await Migrator(store: first).migrate()
+        let cipher = FieldCipher(keys: keys)
+        try await cipher.checkKeys(in: first)
         let person = Person(id: .init(), version: 1, createdAt: Fixtures.referenceDate, updatedAt: Fixtures.referenceDate,
                             details: try Fixtures.person().validated(today: .init(Fixtures.referenceDate)))
-        try await SQLPersonRepository(store: first).insert(person)
+        try await SQLPersonRepository(store: first, cipher: cipher).insert(person)
         await first.shutdown()
         let second = try await SQLStore.open(location)
         #expect(try await Migrator(store: second).migrate() == [])
-        #expect(try await SQLPersonRepository(store: second).person(person.id) == person)
+        await #expect(throws: StorageError(code: "storage.master_key_mismatch", reason: "")) { try await FieldCipher(keys: .generate()).checkKeys(in: second) }
+        let again = FieldCipher(keys: keys)
+        try await again.checkKeys(in: second)
+        #expect(try await SQLPersonRepository(store: second, cipher: again).person(person.id) == person)
         await second.shutdown()
     }
 }
