@@ -45,6 +45,10 @@ public struct CaseworkAPI: Sendable {
             let input = try await request.decodeJSON(PersonUpdate.self, context: context)
             return try JSONResponse.make(try await service.updatePerson(id, input.person, expectedVersion: input.expectedVersion, by: request.caller()))
         }
+        api.delete("persons/{personID}") { request, context in
+            try await service.erasePerson(context.parameters.personID(), by: request.caller())
+            return Response(status: .noContent)
+        }
         api.get("persons/{personID}/cases") { request, context in
             let id = try context.parameters.personID()
             let caller = try request.caller()

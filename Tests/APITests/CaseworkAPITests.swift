@@ -55,6 +55,17 @@ import Testing
                 #expect(personCases["total"] as? Int == 1)
                 let documents = try await client.call(.get, "/api/v1/cases/\(number)/documents")
                 #expect((documents["documents"] as? [Any])?.count == 1)
+
+                // Erasure: the person's data is gone, the case and its numbering remain.
+                let erased = try await client.call(.delete, "/api/v1/persons/\(personID)", user: "dpo")
+                #expect(erased.status == .noContent)
+                let gone = try await client.call(.get, "/api/v1/persons/\(personID)")
+                #expect(gone.status == .gone && gone.errorCode == "casework.person_erased")
+                #expect(try await client.call(.delete, "/api/v1/persons/\(personID)").status == .gone)
+                #expect(try await client.call(.get, "/api/v1/documents/\(documentID)/content").errorCode == "casework.person_erased")
+                let notes = try await client.call(.get, "/api/v1/cases/\(number)/notes")
+                #expect((notes["notes"] as? [[String: Any]])?.first?["text"] as? String == "[erased]")
+                #expect(try await client.call(.get, "/api/v1/cases/\(number)").status == .ok)
             }
         }
     }
