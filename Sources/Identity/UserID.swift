@@ -19,7 +19,7 @@ public struct UserID: Hashable, Sendable, Codable, Comparable, CustomStringConve
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         guard let id = UserID(text) else {
-            throw CaseworkError(code: "casework.invalid_user", reason: "'\(text.prefix(64))' is not a valid user name", category: .invalidInput)
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(64))' is not a valid user name")
         }
         self = id
     }
