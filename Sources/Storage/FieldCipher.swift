@@ -57,6 +57,11 @@ public final class FieldCipher: Sendable {
         return Data(HMAC<SHA256>.authenticationCode(for: Array("\(kind):\(value)".utf8), using: key)).map { String(format: "%02x", $0) }.joined()
     }
 
+    /// Seals secrets of user accounts (TOTP seeds) under a key derived from the index key.
+    func userSecretKey() -> SymmetricKey {
+        HKDF<SHA256>.deriveKey(inputKeyMaterial: current.indexKey, info: Array("accord-user-secrets/v1".utf8), outputByteCount: 32)
+    }
+
     // MARK: Data keys
 
     /// Creates, wraps and stores a new data key for `person`.

@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -192,6 +192,28 @@ enum Migrations {
             """,
             "CREATE INDEX person_keys_version ON person_keys (key_version)",
             "CREATE TABLE master_key_checks (version BIGINT PRIMARY KEY, check_value TEXT NOT NULL)",
+        ]
+    }
+
+    /// User accounts (TOTP secrets sealed; passwords and recovery codes as bcrypt hashes).
+    static let users = Migration(id: "0005_users") { _ in
+        [
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                display_name TEXT NOT NULL,
+                grants TEXT NOT NULL,
+                password_hash TEXT NOT NULL,
+                totp_secret TEXT,
+                last_totp_step BIGINT,
+                recovery_hashes TEXT NOT NULL,
+                failed_attempts BIGINT NOT NULL,
+                locked_until BIGINT,
+                disabled BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                version BIGINT NOT NULL
+            )
+            """,
         ]
     }
 }

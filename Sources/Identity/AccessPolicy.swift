@@ -1,0 +1,95 @@
+/// What a user may do. Actions are fixed by the code; which role may do which action, in which
+/// scope, is data (Profiles/access/roles.yaml), loaded into an `AccessPolicy`.
+public enum Permission: String, Sendable, Codable, CaseIterable {
+    case viewCase = "view_case"
+    case editCase = "edit_case"
+    case viewPerson = "view_person"
+    case editPerson = "edit_person"
+    case addNote = "add_note"
+    case attachDocument = "attach_document"
+    case decide
+    case reassign
+    case export
+    case erasePerson = "erase_person"
+    case viewAudit = "view_audit"
+    case administer
+    case exchange
+}
+
+/// A role given to a user, optionally limited to one office.
+public struct RoleGrant: Sendable, Equatable, Codable, Hashable {
+    public var role: String
+    /// Nil: every office the role's scope allows.
+    public var office: String?
+
+    public init(role: String, office: String? = nil) {
+        self.role = role
+        self.office = office
+    }
+}
+
+public struct AccessPolicy: Sendable, Equatable, Codable {
+    public struct Role: Sendable, Equatable, Codable {
+        public var description: String
+        public var permissions: [Permission]
+        /// `office`: only cases of the office named in the grant; `all`: every office.
+        public var scope: Scope
+        /// Case types the role may touch; nil = all.
+        public var caseTypes: [String]?
+        /// The role must state a purpose for reads of personal data.
+        public var purposeRequired: Bool
+
+        public enum Scope: String, Sendable, Codable { case office, all, own }
+
+        public init(description: String, permissions: [Permission], scope: Scope, caseTypes: [String]? = nil, purposeRequired: Bool = false) {
+            self.description = description
+            self.permissions = permissions
+            self.scope = scope
+            self.caseTypes = caseTypes
+            self.purposeRequired = purposeRequired
+        }
+    }
+
+    /// The resource an action is about, as far as access decisions go.
+    public struct Resource: Sendable, Equatable {
+        public var office: String?
+        public var caseType: String?
+
+        public init(office: String? = nil, caseType: String? = nil) {
+            self.office = office
+            self.caseType = caseType
+        }
+    }
+
+    public var roles: [String: Role]
+
+    public init(roles: [String: Role]) {
+        self.roles = roles
+    }
+
+    /// Whether any of `grants` allows `permission` on `resource`.
+    public func allows(_ grants: [RoleGrant], _ permission: Permission, on resource: Resource = Resource()) -> Bool {
+        grants.contains { grant in
+            guard let role = roles[grant.role], role.permissions.contains(permission) else { return false }
+            if let types = role.caseTypes, let type = resource.caseType, !types.contains(type) { return false }
+            switch role.scope {
+            case .all: return true
+            case .office, .own:
+                guard let office = resource.office else { return grant.office == nil || role.scope == .own }
+                return grant.office == nil ? false : grant.office == office
+            }
+        }
+    }
+
+    public func purposeRequired(_ grants: [RoleGrant]) -> Bool {
+        grants.contains { roles[$0.role]?.purposeRequired == true }
+    }
+
+    /// Problems of the policy as data.
+    public func problems() -> [String] {
+        var problems: [String] = []
+        if roles.isEmpty { problems.append("no roles defined") }
+        if !roles.values.contains(where: { $0.permissions.contains(.administer) }) { problems.append("no role may administer") }
+        return problems
+    }
+}

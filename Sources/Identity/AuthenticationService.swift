@@ -1,0 +1,113 @@
+public import AccordCore
+public import Foundation
+
+/// Sign-in with password and TOTP: bcrypt, one-time acceptance of each code, recovery codes,
+/// lockout after repeated failures. Every attempt is audited.
+public struct AuthenticationService: Sendable {
+    public let users: any UserRepository
+    public let hasher: any PasswordHasher
+    public let audit: any AuditTrail
+    public let clock: any WallClock
+    public let policy: AccessPolicy
+    public var maximumFailures = 5
+    public var lockout: TimeInterval = 15 * 60
+
+    public init(users: any UserRepository, hasher: any PasswordHasher, audit: any AuditTrail, clock: any WallClock, policy: AccessPolicy) {
+        self.users = users
+        self.hasher = hasher
+        self.audit = audit
+        self.clock = clock
+        self.policy = policy
+    }
+
+    // MARK: Administration
+
+    public func addUser(_ id: UserID, displayName: String, password: String, grants: [RoleGrant], by admin: String) async throws -> UserAccount {
+        guard password.count >= 12 else { throw IdentityError.weakPassword }
+        for grant in grants where policy.roles[grant.role] == nil { throw IdentityError.unknownRole(grant.role) }
+        guard try await users.user(id) == nil else { throw IdentityError.userExists(id.rawValue) }
+        let account = UserAccount(id: id, displayName: displayName, grants: grants, passwordHash: hasher.hash(password), createdAt: clock.now.truncatedToMilliseconds)
+        try await users.insert(account)
+        try await audit.record(AuditEvent(actor: admin, role: "administrator", action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: "cli", purpose: "add user"))
+        return account
+    }
+
+    public func change(_ id: UserID, by admin: String, purpose: String, _ change: (inout UserAccount) throws -> Void) async throws -> UserAccount {
+        guard var account = try await users.user(id) else { throw IdentityError.userNotFound(id.rawValue) }
+        let version = account.version
+        try change(&account)
+        for grant in account.grants where policy.roles[grant.role] == nil { throw IdentityError.unknownRole(grant.role) }
+        account.version = version + 1
+        try await users.update(account, expectedVersion: version)
+        try await audit.record(AuditEvent(actor: admin, role: "administrator", action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: "cli", purpose: purpose))
+        return account
+    }
+
+    // MARK: MFA enrolment
+
+    /// Starts enrolment: a new secret (not yet active) and its provisioning URI.
+    public func beginEnrolment(_ id: UserID, issuer: String) async throws -> (secret: [UInt8], uri: String) {
+        guard try await users.user(id) != nil else { throw IdentityError.userNotFound(id.rawValue) }
+        let secret = TOTP.newSecret()
+        return (secret, TOTP(secret: secret).provisioningURI(account: id.rawValue, issuer: issuer))
+    }
+
+    /// Activates the secret once the user proves they hold it; returns fresh recovery codes
+    /// (shown once, stored only as hashes).
+    public func confirmEnrolment(_ id: UserID, secret: [UInt8], code: String) async throws -> [String] {
+        let totp = TOTP(secret: secret)
+        guard let step = totp.matchingStep(code, at: clock.now) else { throw IdentityError.loginFailed }
+        let codes = (0..<10).map { _ in Self.recoveryCode() }
+        _ = try await change(id, by: id.rawValue, purpose: "enrol MFA") { account in
+            account.totpSecret = secret
+            account.lastTOTPStep = step
+            account.recoveryCodeHashes = codes.map { hasher.hash($0) }
+        }
+        return codes
+    }
+
+    static func recoveryCode() -> String {
+        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        let characters = (0..<10).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] }
+        return String(characters[0..<5]) + "-" + String(characters[5...])
+    }
+
+    // MARK: Sign-in
+
+    /// Checks password and second factor (a TOTP code, or a recovery code). Any failure — wrong
+    /// password, wrong or replayed code, disabled or locked account — is the same
+    /// `identity.login_failed`; five in a row lock the account for 15 minutes.
+    public func signIn(_ id: UserID, password: String, code: String?, origin: String?) async throws -> UserAccount {
+        let now = clock.now
+        guard var account = try await users.user(id) else {
+            _ = hasher.verify(password, hash: "$2b$04$invalidinvalidinvalidinvalidinvalidinvalidinvalidinv") // same cost whether or not the user exists
+            try await audit.record(AuditEvent(actor: id.rawValue, action: .login, resourceType: "user", resourceRef: id.rawValue, origin: origin, outcome: .denied))
+            throw IdentityError.loginFailed
+        }
+        let version = account.version
+        var success = !account.disabled && (account.lockedUntil.map { $0 <= now } ?? true) && hasher.verify(password, hash: account.passwordHash)
+        if success, let secret = account.totpSecret {
+            if let code, let step = TOTP(secret: secret).matchingStep(code, at: now), step > (account.lastTOTPStep ?? 0) {
+                account.lastTOTPStep = step
+            } else if let code, let index = account.recoveryCodeHashes.firstIndex(where: { hasher.verify(code.uppercased(), hash: $0) }) {
+                account.recoveryCodeHashes.remove(at: index)
+            } else {
+                success = false
+            }
+        }
+        if success {
+            account.failedAttempts = 0
+            account.lockedUntil = nil
+        } else if !account.disabled {
+            account.failedAttempts += 1
+            if account.failedAttempts >= maximumFailures { account.lockedUntil = now.addingTimeInterval(lockout) }
+        }
+        account.version = version + 1
+        try await users.update(account, expectedVersion: version)
+        try await audit.record(AuditEvent(actor: id.rawValue, role: account.grants.first?.role, action: .login, resourceType: "user",
+                                          resourceRef: id.rawValue, origin: origin, outcome: success ? .allowed : .denied))
+        guard success else { throw IdentityError.loginFailed }
+        return account
+    }
+}
