@@ -111,6 +111,12 @@ public final class AccordNode: Sendable {
     /// The node's audit trail.
     public var auditLog: SQLAuditLog { SQLAuditLog(store: store) }
 
+    /// Sign-in and user administration under the node's access policy.
+    public func authentication(clock: any WallClock = SystemWallClock()) throws -> AuthenticationService {
+        AuthenticationService(users: SQLUserRepository(store: store, cipher: cipher), hasher: BcryptPasswordHasher(), audit: SQLAuditLog(store: store, clock: clock),
+                              clock: clock, policy: try configuration.accessPolicy())
+    }
+
     public func close() async {
         await store.shutdown()
     }

@@ -19,6 +19,7 @@ import SystemPackage
 /// | documents.media-types | ACCORD_DOCUMENTS_MEDIA_TYPES (comma-separated) | |
 /// | log.level | ACCORD_LOG_LEVEL | --log-level |
 /// | audit.checkpoint-seconds | ACCORD_AUDIT_CHECKPOINT_SECONDS | |
+/// | access.policy-file | ACCORD_ACCESS_POLICY_FILE | |
 /// | keys.master-file | ACCORD_KEYS_MASTER_FILE (or the keys themselves in ACCORD_MASTER_KEYS) | |
 extension NodeConfiguration {
     public static func load(
@@ -68,6 +69,8 @@ extension NodeConfiguration {
             configuration.logLevel = parsed
         }
         configuration.masterKeyPath = reader.string(forKey: "keys.master-file")
+        configuration.accessPolicyFile = reader.string(forKey: "access.policy-file")
+        _ = try configuration.accessPolicy()
         if let seconds = try integer(reader, "audit.checkpoint-seconds", in: 1...86_400) {
             configuration.auditCheckpointInterval = .seconds(seconds)
         }

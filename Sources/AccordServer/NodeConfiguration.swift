@@ -1,4 +1,5 @@
 public import Casework
+public import Identity
 import Foundation
 public import Logging
 public import Storage
@@ -17,6 +18,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var documents: DocumentPolicy
     public var store: StoreConfiguration
     public var logLevel: Logger.Level
+    /// A YAML access policy (default: the standard roles, Profiles/access/roles.yaml).
+    public var accessPolicyFile: String?
     /// The master key file (default: `<data-dir>/keys/master-keys.json`).
     public var masterKeyPath: String?
     /// How often the audit trail is checkpointed while serving.
@@ -50,6 +53,14 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// server and out of database backups.
     public var masterKeyFile: String {
         masterKeyPath ?? (dataDirectory as NSString).appendingPathComponent("keys/master-keys.json")
+    }
+
+    public func accessPolicy() throws -> AccessPolicy {
+        guard let file = accessPolicyFile else { return .standard }
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ServerError(code: "config.file_not_found", reason: "access policy \(file) does not exist")
+        }
+        return try AccessPolicyFile.load(String(decoding: data, as: UTF8.self), file: file)
     }
 
     public var blobDirectory: URL {

@@ -1,0 +1,181 @@
+import AccordCore
+import AccordServer
+import ArgumentParser
+import Foundation
+import Identity
+
+struct UsersCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "users",
+        abstract: "Administer the node's user accounts (every change is audited).",
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetMFA.self, Grant.self, Revoke.self]
+    )
+
+    struct Target: ParsableArguments {
+        @OptionGroup var options: NodeOptions
+
+        @Option(help: "Who is making the change (recorded in the audit trail).")
+        var admin: String = ProcessInfo.processInfo.environment["USER"] ?? "administrator"
+
+        func run<T>(_ body: (AuthenticationService) async throws -> T) async throws -> T {
+            let configuration = try await NodeConfiguration.load(flags: options.flags, configFile: options.config)
+            let node = try await AccordNode.open(configuration)
+            do {
+                let result = try await body(try node.authentication())
+                await node.close()
+                return result
+            } catch {
+                await node.close()
+                throw error
+            }
+        }
+    }
+
+    static func grants(_ texts: [String]) throws -> [RoleGrant] {
+        try texts.map { text in
+            let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
+            guard let role = parts.first, !role.isEmpty else { throw ValidationError("--role expects ROLE or ROLE@OFFICE") }
+            return RoleGrant(role: role, office: parts.count > 1 ? parts[1].uppercased() : nil)
+        }
+    }
+
+    static func user(_ text: String) throws -> UserID {
+        guard let id = UserID(text) else { throw ValidationError("'\(text)' is not a user name (1–64 of letters, digits, . _ - @)") }
+        return id
+    }
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user. Without --password-stdin a strong password is generated and printed once.")
+
+        @OptionGroup var target: Target
+        @Argument(help: "User name, e.g. k.novak") var user: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String] = []
+        @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
+
+        func run() async throws {
+            try await reportingErrors {
+                let password = passwordStdin ? (readLine(strippingNewline: true) ?? "") : generatedPassword()
+                let account = try await target.run { auth in
+                    try await auth.addUser(UsersCommand.user(user), displayName: name, password: password, grants: UsersCommand.grants(role), by: target.admin)
+                }
+                print("added \(account.id) with roles \(account.grants.map(\.label).joined(separator: ", "))")
+                if !passwordStdin { print("initial password (shown once): \(password)") }
+            }
+        }
+
+        func generatedPassword() -> String {
+            let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+            var generator = SystemRandomNumberGenerator()
+            return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List users with their roles and state.")
+        @OptionGroup var target: Target
+
+        func run() async throws {
+            try await reportingErrors {
+                let users = try await target.run { try await $0.users.users() }
+                for user in users {
+                    let roles = user.grants.map(\.label).joined(separator: ",")
+                    let state = user.disabled ? "disabled" : (user.lockedUntil.map { $0 > Date() ? "locked" : "active" } ?? "active")
+                    print("\(user.id.rawValue)\t\(user.displayName)\t\(roles)\tmfa=\(user.mfaEnrolled ? "yes" : "no")\t\(state)")
+                }
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user (sign-in refused; history kept).")
+        @OptionGroup var target: Target
+        @Argument var user: String
+
+        func run() async throws {
+            try await reportingErrors {
+                _ = try await target.run { try await $0.change(UsersCommand.user(user), by: target.admin, purpose: "disable user") { $0.disabled = true } }
+                print("disabled \(user)")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Enable a disabled or locked user.")
+        @OptionGroup var target: Target
+        @Argument var user: String
+
+        func run() async throws {
+            try await reportingErrors {
+                _ = try await target.run {
+                    try await $0.change(UsersCommand.user(user), by: target.admin, purpose: "enable user") { account in
+                        account.disabled = false
+                        account.failedAttempts = 0
+                        account.lockedUntil = nil
+                    }
+                }
+                print("enabled \(user)")
+            }
+        }
+    }
+
+    struct ResetMFA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "reset-mfa", abstract: "Remove a user's TOTP secret and recovery codes; they enrol again at next sign-in.")
+        @OptionGroup var target: Target
+        @Argument var user: String
+
+        func run() async throws {
+            try await reportingErrors {
+                _ = try await target.run {
+                    try await $0.change(UsersCommand.user(user), by: target.admin, purpose: "reset MFA") { account in
+                        account.totpSecret = nil
+                        account.lastTOTPStep = nil
+                        account.recoveryCodeHashes = []
+                    }
+                }
+                print("MFA reset for \(user)")
+            }
+        }
+    }
+
+    struct Grant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Give a user a role (ROLE or ROLE@OFFICE).")
+        @OptionGroup var target: Target
+        @Argument var user: String
+        @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String]
+
+        func run() async throws {
+            try await reportingErrors {
+                let account = try await target.run { auth in
+                    try await auth.change(UsersCommand.user(user), by: target.admin, purpose: "grant role") { account in
+                        for grant in try UsersCommand.grants(role) where !account.grants.contains(grant) { account.grants.append(grant) }
+                    }
+                }
+                print("\(user): \(account.grants.map(\.label).joined(separator: ", "))")
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Take a role (ROLE or ROLE@OFFICE) from a user.")
+        @OptionGroup var target: Target
+        @Argument var user: String
+        @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String]
+
+        func run() async throws {
+            try await reportingErrors {
+                let account = try await target.run { auth in
+                    try await auth.change(UsersCommand.user(user), by: target.admin, purpose: "revoke role") { account in
+                        let revoked = try UsersCommand.grants(role)
+                        account.grants.removeAll { revoked.contains($0) }
+                    }
+                }
+                print("\(user): \(account.grants.map(\.label).joined(separator: ", "))")
+            }
+        }
+    }
+}
+
+extension RoleGrant {
+    var label: String { office.map { "\(role)@\($0)" } ?? role }
+}
