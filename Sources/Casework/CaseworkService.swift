@@ -265,17 +265,19 @@ public struct CaseworkService: Sendable {
     }
 
     public func notes(_ number: CaseNumber, by caller: Caller) async throws -> [CaseNote] {
-        let target = try await load(number)
-        let notes = try await cases.notes(of: target.id)
-        try await audit.record(caller.event(.read, "case_notes", target.id.rawValue))
-        return notes
+        try await readAudited(number, "case_notes", by: caller) { try await cases.notes(of: $0) }
     }
 
     public func history(_ number: CaseNumber, by caller: Caller) async throws -> [CaseHistoryEntry] {
+        try await readAudited(number, "case_history", by: caller) { try await cases.history(of: $0) }
+    }
+
+    /// Reads something of a case and records the read before returning it.
+    private func readAudited<T>(_ number: CaseNumber, _ resource: String, by caller: Caller, _ read: (Case.ID) async throws -> T) async throws -> T {
         let target = try await load(number)
-        let history = try await cases.history(of: target.id)
-        try await audit.record(caller.event(.read, "case_history", target.id.rawValue))
-        return history
+        let result = try await read(target.id)
+        try await audit.record(caller.event(.read, resource, target.id.rawValue))
+        return result
     }
 
     // MARK: Documents
@@ -322,10 +324,7 @@ public struct CaseworkService: Sendable {
     }
 
     public func documents(_ number: CaseNumber, by caller: Caller) async throws -> [CaseDocument] {
-        let target = try await load(number)
-        let found = try await documents.documents(of: target.id)
-        try await audit.record(caller.event(.read, "case_documents", target.id.rawValue))
-        return found
+        try await readAudited(number, "case_documents", by: caller) { try await documents.documents(of: $0) }
     }
 
     public func document(_ id: CaseDocument.ID, by caller: Caller) async throws -> CaseDocument {

@@ -145,14 +145,7 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String]
 
         func run() async throws {
-            try await reportingErrors {
-                let account = try await target.run { auth in
-                    try await auth.change(UsersCommand.user(user), by: target.admin, purpose: "grant role") { account in
-                        for grant in try UsersCommand.grants(role) where !account.grants.contains(grant) { account.grants.append(grant) }
-                    }
-                }
-                print("\(user): \(account.grants.map(\.label).joined(separator: ", "))")
-            }
+            try await changeRoles(target, user: user, roles: role, grant: true)
         }
     }
 
@@ -163,15 +156,23 @@ struct UsersCommand: AsyncParsableCommand {
         @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String]
 
         func run() async throws {
-            try await reportingErrors {
-                let account = try await target.run { auth in
-                    try await auth.change(UsersCommand.user(user), by: target.admin, purpose: "revoke role") { account in
-                        let revoked = try UsersCommand.grants(role)
-                        account.grants.removeAll { revoked.contains($0) }
+            try await changeRoles(target, user: user, roles: role, grant: false)
+        }
+    }
+
+    static func changeRoles(_ target: Target, user: String, roles: [String], grant: Bool) async throws {
+        try await reportingErrors {
+            let account = try await target.run { auth in
+                try await auth.change(UsersCommand.user(user), by: target.admin, purpose: grant ? "grant role" : "revoke role") { account in
+                    let changed = try UsersCommand.grants(roles)
+                    if grant {
+                        for item in changed where !account.grants.contains(item) { account.grants.append(item) }
+                    } else {
+                        account.grants.removeAll { changed.contains($0) }
                     }
                 }
-                print("\(user): \(account.grants.map(\.label).joined(separator: ", "))")
             }
+            print("\(user): \(account.grants.map(\.label).joined(separator: ", "))")
         }
     }
 }
