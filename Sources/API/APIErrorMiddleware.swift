@@ -77,8 +77,9 @@ public enum JSONResponse {
             message: error.reason,
             details: error.diagnostics.isEmpty ? nil : error.diagnostics.map { .init(code: $0.code, message: $0.message, path: $0.path) }
         ))
-        return (try? make(body, status: error.category.httpStatus))
-            ?? Response(status: .internalServerError)
+        var response = (try? make(body, status: error.category.httpStatus)) ?? Response(status: .internalServerError)
+        if error.category == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer realm=\"accord\"" }
+        return response
     }
 
     struct ErrorBody: Encodable {

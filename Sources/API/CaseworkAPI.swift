@@ -8,9 +8,18 @@ import NIOCore
 /// Docs/openapi.yaml; a test keeps the two in step.
 public struct CaseworkAPI: Sendable {
     public let service: CaseworkService
+    public let authenticator: any APIAuthenticator
 
-    public init(service: CaseworkService) {
+    public init(service: CaseworkService, authenticator: any APIAuthenticator) {
         self.service = service
+        self.authenticator = authenticator
+    }
+
+    /// Who is calling: the user behind the request's bearer token, with their roles and the
+    /// token's scopes. No or a bad token: `identity.unauthenticated` (401).
+    func caller(_ request: Request) async throws -> Caller {
+        guard let token = request.bearerToken else { throw IdentityError.unauthenticated }
+        return try await authenticator.caller(token: token, origin: request.origin, purpose: request.purpose)
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -26,32 +35,32 @@ public struct CaseworkAPI: Sendable {
     private func registerPersons<Context: RequestContext>(on api: RouterGroup<Context>) {
         api.post("persons") { request, context in
             let input = try await request.decodeJSON(PersonInput.self, context: context)
-            return try JSONResponse.make(try await service.registerPerson(input, by: request.caller()), status: .created)
+            return try JSONResponse.make(try await service.registerPerson(input, by: try await caller(request)), status: .created)
         }
         api.get("persons") { request, _ in
             let persons = try await service.searchPersons(
                 name: request.queryText("name"),
                 documentNumber: request.queryText("documentNumber"),
                 limit: try request.queryInt("limit", range: 1...200) ?? 50,
-                by: request.caller()
+                by: try await caller(request)
             )
             return try JSONResponse.make(PersonList(persons: persons))
         }
         api.get("persons/{personID}") { request, context in
-            try JSONResponse.make(try await service.person(context.parameters.personID(), by: request.caller()))
+            try JSONResponse.make(try await service.person(context.parameters.personID(), by: try await caller(request)))
         }
         api.put("persons/{personID}") { request, context in
             let id = try context.parameters.personID()
             let input = try await request.decodeJSON(PersonUpdate.self, context: context)
-            return try JSONResponse.make(try await service.updatePerson(id, input.person, expectedVersion: input.expectedVersion, by: request.caller()))
+            return try JSONResponse.make(try await service.updatePerson(id, input.person, expectedVersion: input.expectedVersion, by: try await caller(request)))
         }
         api.delete("persons/{personID}") { request, context in
-            try await service.erasePerson(context.parameters.personID(), by: request.caller())
+            try await service.erasePerson(context.parameters.personID(), by: try await caller(request))
             return Response(status: .noContent)
         }
         api.get("persons/{personID}/cases") { request, context in
             let id = try context.parameters.personID()
-            let caller = try request.caller()
+            let caller = try await caller(request)
             _ = try await service.person(id, by: caller)
             let filter = CaseFilter(personID: id, limit: try request.queryInt("limit", range: 1...CaseFilter.maximumLimit) ?? 50,
                                     offset: try request.queryInt("offset", range: 0...Int(Int32.max)) ?? 0)
@@ -64,35 +73,35 @@ public struct CaseworkAPI: Sendable {
     private func registerCases<Context: RequestContext>(on api: RouterGroup<Context>) {
         api.post("cases") { request, context in
             let input = try await request.decodeJSON(CaseInput.self, context: context)
-            return try JSONResponse.make(try await service.openCase(input, by: request.caller()), status: .created)
+            return try JSONResponse.make(try await service.openCase(input, by: try await caller(request)), status: .created)
         }
         api.get("cases") { request, _ in
             let filter = try CaseFilter(request: request)
-            return try JSONResponse.make(CaseList(page: try await service.listCases(filter, by: request.caller()), filter: filter))
+            return try JSONResponse.make(CaseList(page: try await service.listCases(filter, by: try await caller(request)), filter: filter))
         }
         api.get("cases/{caseNumber}") { request, context in
-            try JSONResponse.make(try await service.caseRecord(context.parameters.caseNumber(), by: request.caller()))
+            try JSONResponse.make(try await service.caseRecord(context.parameters.caseNumber(), by: try await caller(request)))
         }
         api.patch("cases/{caseNumber}") { request, context in
             let number = try context.parameters.caseNumber()
             let input = try await request.decodeJSON(CaseUpdateInput.self, context: context)
-            return try JSONResponse.make(try await service.updateCase(number, input, by: request.caller()))
+            return try JSONResponse.make(try await service.updateCase(number, input, by: try await caller(request)))
         }
         api.post("cases/{caseNumber}/parties") { request, context in
             let number = try context.parameters.caseNumber()
             let input = try await request.decodeJSON(PartyInput.self, context: context)
-            return try JSONResponse.make(try await service.linkPerson(number, input, by: request.caller()), status: .created)
+            return try JSONResponse.make(try await service.linkPerson(number, input, by: try await caller(request)), status: .created)
         }
         api.get("cases/{caseNumber}/notes") { request, context in
-            try JSONResponse.make(NoteList(notes: try await service.notes(context.parameters.caseNumber(), by: request.caller())))
+            try JSONResponse.make(NoteList(notes: try await service.notes(context.parameters.caseNumber(), by: try await caller(request))))
         }
         api.post("cases/{caseNumber}/notes") { request, context in
             let number = try context.parameters.caseNumber()
             let input = try await request.decodeJSON(NoteInput.self, context: context)
-            return try JSONResponse.make(try await service.addNote(number, input, by: request.caller()), status: .created)
+            return try JSONResponse.make(try await service.addNote(number, input, by: try await caller(request)), status: .created)
         }
         api.get("cases/{caseNumber}/history") { request, context in
-            try JSONResponse.make(HistoryList(history: try await service.history(context.parameters.caseNumber(), by: request.caller())))
+            try JSONResponse.make(HistoryList(history: try await service.history(context.parameters.caseNumber(), by: try await caller(request))))
         }
     }
 
@@ -100,7 +109,7 @@ public struct CaseworkAPI: Sendable {
 
     private func registerDocuments<Context: RequestContext>(on api: RouterGroup<Context>) {
         api.get("cases/{caseNumber}/documents") { request, context in
-            try JSONResponse.make(DocumentList(documents: try await service.documents(context.parameters.caseNumber(), by: request.caller())))
+            try JSONResponse.make(DocumentList(documents: try await service.documents(context.parameters.caseNumber(), by: try await caller(request))))
         }
         api.post("cases/{caseNumber}/documents") { request, context in
             let number = try context.parameters.caseNumber()
@@ -119,15 +128,15 @@ public struct CaseworkAPI: Sendable {
             }
             let document = try await service.attachDocument(
                 number, metadata: metadata, mediaType: request.headers[.contentType] ?? "",
-                bytes: Array(buffer.readableBytesView), by: request.caller()
+                bytes: Array(buffer.readableBytesView), by: try await caller(request)
             )
             return try JSONResponse.make(document, status: .created)
         }
         api.get("documents/{documentID}") { request, context in
-            try JSONResponse.make(try await service.document(context.parameters.documentID(), by: request.caller()))
+            try JSONResponse.make(try await service.document(context.parameters.documentID(), by: try await caller(request)))
         }
         api.get("documents/{documentID}/content") { request, context in
-            let (document, bytes) = try await service.documentContent(context.parameters.documentID(), by: request.caller())
+            let (document, bytes) = try await service.documentContent(context.parameters.documentID(), by: try await caller(request))
             let name = (document.fileName ?? "\(document.kind.rawValue)-\(document.id)")
                 .replacingOccurrences(of: "\"", with: "")
                 .unicodeScalars.filter { $0.isASCII && $0.value >= 0x20 }.map(String.init).joined()
@@ -199,4 +208,10 @@ struct CaseList: Encodable {
         limit = filter.limit
         offset = filter.offset
     }
+}
+
+/// Turns a bearer token into a caller; implemented by the composition root over the identity
+/// service.
+public protocol APIAuthenticator: Sendable {
+    func caller(token: String, origin: String, purpose: String?) async throws -> Caller
 }

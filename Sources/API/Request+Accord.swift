@@ -5,18 +5,18 @@ public import HTTPTypes
 public import Hummingbird
 
 extension Request {
-    /// Who is acting. Until the identity issue adds authentication, an `X-Accord-User` header
-    /// names the user (requests without one are recorded as `anonymous`) and `X-Accord-Purpose`
-    /// the purpose; both are recorded in history and in the audit trail.
-    func caller() throws -> Caller {
-        var user = UserID("anonymous")!
-        if let header = headers[HTTPField.Name.accordUser] {
-            guard let named = UserID(header) else { throw APIError.invalidParameter("X-Accord-User", "not a valid user name") }
-            user = named
-        }
-        let purpose = headers[HTTPField.Name.accordPurpose].map { String($0.prefix(200)) }
-        let origin = headers[.xForwardedFor].flatMap { $0.split(separator: ",").first.map { String($0.trimmingCharacters(in: .whitespaces).prefix(64)) } }
-        return Caller(user: user, role: "unauthenticated", origin: origin ?? "api", purpose: purpose)
+    /// The bearer token of the `Authorization` header.
+    var bearerToken: String? {
+        guard let header = headers[.authorization], header.lowercased().hasPrefix("bearer ") else { return nil }
+        return String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The `X-Accord-Purpose` header: why the caller reads personal data.
+    var purpose: String? { headers[HTTPField.Name.accordPurpose].map { String($0.prefix(200)) } }
+
+    /// The client address as forwarded by the reverse proxy in front of the node.
+    var origin: String {
+        headers[.xForwardedFor].flatMap { $0.split(separator: ",").first.map { String($0.trimmingCharacters(in: .whitespaces).prefix(64)) } } ?? "api"
     }
 
     /// Decodes a JSON body into `T`, mapping every failure to a stable code with the field path.
@@ -91,7 +91,6 @@ extension APIError {
 }
 
 extension HTTPField.Name {
-    static let accordUser = HTTPField.Name("X-Accord-User")!
     static let accordPurpose = HTTPField.Name("X-Accord-Purpose")!
     static let xForwardedFor = HTTPField.Name("X-Forwarded-For")!
 }

@@ -73,7 +73,8 @@ public final class AccordNode: Sendable {
             documents: SQLDocumentRepository(store: store, cipher: cipher),
             blobs: FileBlobStore(root: configuration.blobDirectory, store: store, cipher: cipher),
             audit: SQLAuditLog(store: store, clock: clock),
-            clock: clock, ids: ids, documentPolicy: configuration.documents
+            clock: clock, ids: ids, documentPolicy: configuration.documents,
+            policy: (try? configuration.accessPolicy()) ?? .standard
         )
     }
 
@@ -90,7 +91,8 @@ public final class AccordNode: Sendable {
                 return try JSONResponse.make(Health(status: "unavailable", database: store.dialect.rawValue), status: .serviceUnavailable)
             }
         }
-        CaseworkAPI(service: service).register(on: router)
+        CaseworkAPI(service: service, authenticator: TokenAuthenticator(authentication: try authentication(), tokens: SQLTokenRepository(store: store)))
+            .register(on: router)
         try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName).register(on: router)
         return router
     }
@@ -135,5 +137,16 @@ public func buildApplication(configuration: NodeConfiguration) async throws -> (
     } catch {
         await node.close()
         throw error
+    }
+}
+
+/// Bearer tokens → callers with the user's role grants and the token's scopes.
+struct TokenAuthenticator: APIAuthenticator {
+    let authentication: AuthenticationService
+    let tokens: any TokenRepository
+
+    func caller(token: String, origin: String, purpose: String?) async throws -> Caller {
+        let (account, scopes) = try await authentication.authenticate(token: token, tokens: tokens)
+        return Caller(user: account.id, role: account.grants.first?.role, origin: origin, purpose: purpose, grants: account.grants, scopes: scopes)
     }
 }

@@ -1,6 +1,7 @@
 public import AccordServer
 import AccordCore
 import Casework
+import Identity
 public import Foundation
 import Logging
 public import Storage
@@ -14,6 +15,14 @@ extension TestDatabase {
         try await withStore { store, directory in
             var configuration = configuration
             configuration.dataDirectory = directory.path
+            if configuration.accessPolicyFile == nil {
+                // The standard roles plus `tester`, who may do everything everywhere.
+                var policy = AccessPolicy.standard
+                policy.roles["tester"] = AccessPolicy.Role(description: "Test user", permissions: Permission.allCases, scope: .all)
+                let file = directory.appendingPathComponent("roles.yaml")
+                try AccessPolicyFile.yaml(policy).write(to: file, atomically: true, encoding: .utf8)
+                configuration.accessPolicyFile = file.path
+            }
             let cipher = try await TestDatabase.cipher(for: store)
             let service = AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: ManualWallClock(start))
             var logger = Logger(label: "accord.test.node")

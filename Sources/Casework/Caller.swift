@@ -9,12 +9,19 @@ public struct Caller: Sendable, Equatable {
     public var origin: String?
     /// Why, where the role requires a purpose.
     public var purpose: String?
+    /// The caller's role grants, checked against the access policy. Nil for the node's own
+    /// trusted tools (CLI, demo seeding, tests of the domain), which act without restriction.
+    public var grants: [RoleGrant]?
+    /// An API token's scopes: the permissions it may use at most (nil: those of the roles).
+    public var scopes: Set<Permission>?
 
-    public init(user: UserID, role: String? = nil, origin: String? = nil, purpose: String? = nil) {
+    public init(user: UserID, role: String? = nil, origin: String? = nil, purpose: String? = nil, grants: [RoleGrant]? = nil, scopes: Set<Permission>? = nil) {
         self.user = user
         self.role = role
         self.origin = origin
         self.purpose = purpose
+        self.grants = grants
+        self.scopes = scopes
     }
 
     public static let system = Caller(user: .system, role: "system", origin: "system")

@@ -1,4 +1,5 @@
 public import Foundation
+public import Identity
 
 /// Where cases, their history and notes are kept. Every method that writes more than one row
 /// does so in one transaction: on failure nothing is written.
@@ -54,6 +55,8 @@ public struct CaseFilter: Sendable, Equatable {
     public var office: OfficeCode?
     public var assignedOfficer: UserID?
     public var personID: Person.ID?
+    /// When set, only cases matching one of these clauses (access control); empty: none.
+    public var access: [AccessClause]?
     public var limit: Int
     public var offset: Int
 

@@ -14,11 +14,13 @@ public struct CaseworkService: Sendable {
     public let clock: any WallClock
     public let ids: any IdentifierGenerator
     public let documentPolicy: DocumentPolicy
+    /// Who may do what (checked for callers that carry role grants).
+    public let policy: AccessPolicy
 
     public init(
         persons: any PersonRepository, cases: any CaseRepository, documents: any DocumentRepository, blobs: any BlobStore,
         audit: any AuditTrail, clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
-        documentPolicy: DocumentPolicy = DocumentPolicy()
+        documentPolicy: DocumentPolicy = DocumentPolicy(), policy: AccessPolicy = .standard
     ) {
         self.persons = persons
         self.cases = cases
@@ -28,6 +30,45 @@ public struct CaseworkService: Sendable {
         self.clock = clock
         self.ids = ids
         self.documentPolicy = documentPolicy
+        self.policy = policy
+    }
+
+    // MARK: Access control
+
+    /// Checks `permission` on any of `resources` (none: the record is bound to no office). A
+    /// refusal is audited and thrown as `identity.forbidden` or `identity.purpose_required`.
+    private func authorize(
+        _ caller: Caller, _ permission: Permission, _ resources: [AccessPolicy.Resource],
+        _ action: AuditEvent.Action, _ type: String, _ reference: String, personal: Bool = false
+    ) async throws {
+        guard let grants = caller.grants else { return }
+        let candidates = resources.isEmpty ? [AccessPolicy.Resource()] : resources
+        var refusal: IdentityError?
+        if !(caller.scopes?.contains(permission) ?? true) || !candidates.contains(where: { policy.allows(grants, permission, on: $0) }) {
+            refusal = .forbidden
+        } else if personal, policy.purposeRequired(grants), (caller.purpose ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            refusal = .purposeRequired
+        }
+        if let refusal {
+            try await audit.record(caller.event(action, type, reference, outcome: .denied))
+            throw refusal
+        }
+    }
+
+    private func resource(_ record: Case) -> AccessPolicy.Resource {
+        AccessPolicy.Resource(office: record.office.rawValue, caseType: record.type.rawValue)
+    }
+
+    /// A person is seen through the cases they are in.
+    private func resources(ofPerson id: Person.ID) async throws -> [AccessPolicy.Resource] {
+        try await cases.list(CaseFilter(personID: id, limit: CaseFilter.maximumLimit)).cases.map(resource)
+    }
+
+    private func mayView(_ caller: Caller, person id: Person.ID) async throws -> Bool {
+        guard let grants = caller.grants else { return true }
+        guard caller.scopes?.contains(.viewPerson) ?? true else { return false }
+        let resources = try await resources(ofPerson: id)
+        return (resources.isEmpty ? [AccessPolicy.Resource()] : resources).contains { policy.allows(grants, .viewPerson, on: $0) }
     }
 
     private var today: CalendarDate { CalendarDate(clock.now) }
@@ -45,6 +86,7 @@ public struct CaseworkService: Sendable {
         let details = try input.validated(today: today)
         let now = self.now
         let person = Person(id: .init(ids.next()), version: 1, createdAt: now, updatedAt: now, details: details)
+        try await authorize(caller, .editPerson, [], .create, "person", person.id.rawValue)
         try await persons.insert(person)
         try await audit.record(caller.event(.create, "person", person.id.rawValue))
         return person
@@ -54,6 +96,7 @@ public struct CaseworkService: Sendable {
         guard let expectedVersion else {
             throw CaseworkError.invalid([Diagnostic(code: "casework.missing_field", message: "expectedVersion is required", path: "expectedVersion")])
         }
+        try await authorize(caller, .editPerson, try await resources(ofPerson: id), .update, "person", id.rawValue)
         var person = try await load(id)
         let details = try input.validated(today: today)
         guard person.version == expectedVersion else {
@@ -68,6 +111,7 @@ public struct CaseworkService: Sendable {
     }
 
     public func person(_ id: Person.ID, by caller: Caller) async throws -> Person {
+        try await authorize(caller, .viewPerson, try await resources(ofPerson: id), .read, "person", id.rawValue, personal: true)
         let person = try await load(id)
         try await audit.record(caller.event(.read, "person", id.rawValue))
         return person
@@ -82,6 +126,7 @@ public struct CaseworkService: Sendable {
     /// documents, notes and history summaries sealed under it become unrecoverable; references
     /// and the audit trail stay intact.
     public func erasePerson(_ id: Person.ID, by caller: Caller) async throws {
+        try await authorize(caller, .erasePerson, [], .erase, "person", id.rawValue, personal: true)
         guard try await persons.erase(id) else {
             _ = try await load(id)
             throw CaseworkError.personErased(id.rawValue)
@@ -89,8 +134,10 @@ public struct CaseworkService: Sendable {
         try await audit.record(caller.event(.erase, "person", id.rawValue))
     }
 
+    /// The persons among `ids` that exist, are not erased and the caller may see.
     public func persons(_ ids: [Person.ID], by caller: Caller) async throws -> [Person.ID: Person] {
-        let found = try await persons.persons(ids)
+        var found = try await persons.persons(ids)
+        for id in found.keys where !(try await mayView(caller, person: id)) { found[id] = nil }
         try await audit.record(found.keys.sorted().map { caller.event(.read, "person", $0.rawValue) })
         return found
     }
@@ -110,7 +157,11 @@ public struct CaseworkService: Sendable {
         guard tokens.count <= 8 else {
             throw CaseworkError(code: "casework.search_too_broad", reason: "a name search takes at most 8 words", category: .invalidInput)
         }
-        let found = try await persons.search(PersonQuery(nameTokens: tokens, documentNumber: number, limit: min(max(limit, 1), 200)))
+        try await authorize(caller, .viewPerson, [], .search, "person", "query", personal: true)
+        var found = try await persons.search(PersonQuery(nameTokens: tokens, documentNumber: number, limit: min(max(limit, 1), 200)))
+        var visible: [Person] = []
+        for person in found where try await mayView(caller, person: person.id) { visible.append(person) }
+        found = visible
         try await audit.record([caller.event(.search, "person", "query")] + found.map { caller.event(.read, "person", $0.id.rawValue) })
         return found
     }
@@ -139,6 +190,7 @@ public struct CaseworkService: Sendable {
             }
         }
         try v.finish()
+        try await authorize(caller, .editCase, [AccessPolicy.Resource(office: office!.rawValue, caseType: type!.rawValue)], .create, "case", "new")
         try await requireExisting(parties)
         let now = self.now
         let draft = CaseDraft(
@@ -162,6 +214,7 @@ public struct CaseworkService: Sendable {
 
     public func caseRecord(_ number: CaseNumber, by caller: Caller) async throws -> Case {
         let found = try await load(number)
+        try await authorize(caller, .viewCase, [resource(found)], .read, "case", found.id.rawValue, personal: true)
         try await audit.record(caller.event(.read, "case", found.id.rawValue))
         return found
     }
@@ -171,7 +224,12 @@ public struct CaseworkService: Sendable {
         return found
     }
 
+    /// Lists only the cases the caller may view.
     public func listCases(_ filter: CaseFilter, by caller: Caller) async throws -> CasePage {
+        var filter = filter
+        if let grants = caller.grants {
+            filter.access = (caller.scopes?.contains(.viewCase) ?? true) ? policy.clauses(grants, .viewCase) : []
+        }
         let page = try await cases.list(filter)
         try await audit.record(caller.event(.search, "case", "list"))
         return page
@@ -192,6 +250,13 @@ public struct CaseworkService: Sendable {
         try v.finish()
 
         var current = try await load(number)
+        try await authorize(caller, .editCase, [resource(current)], .update, "case", current.id.rawValue)
+        if office != nil || input.assignedOfficer != nil {
+            try await authorize(caller, .reassign, [resource(current)], .update, "case", current.id.rawValue)
+        }
+        if status == .decided {
+            try await authorize(caller, .decide, [resource(current)], .update, "case", current.id.rawValue)
+        }
         let expected = input.expectedVersion!
         guard current.version == expected else { throw CaseworkError.versionConflict(expected: expected, actual: current.version) }
         let now = self.now
@@ -232,6 +297,7 @@ public struct CaseworkService: Sendable {
         }
         try v.finish()
         var current = try await load(number)
+        try await authorize(caller, .editCase, [resource(current)], .update, "case", current.id.rawValue)
         if let expected = input.expectedVersion, expected != current.version {
             throw CaseworkError.versionConflict(expected: expected, actual: current.version)
         }
@@ -256,6 +322,7 @@ public struct CaseworkService: Sendable {
         let text = v.text(input.text, at: "text", required: true, maxLength: CaseNote.maximumLength)
         try v.finish()
         let target = try await load(number)
+        try await authorize(caller, .addNote, [resource(target)], .create, "case_note", target.id.rawValue)
         let now = self.now
         let note = CaseNote(id: .init(ids.next()), caseID: target.id, author: caller.user, at: now, text: text!)
         let excerpt = text!.count > 60 ? String(text!.prefix(60)) + "…" : text!
@@ -273,10 +340,11 @@ public struct CaseworkService: Sendable {
     }
 
     /// Reads something of a case and records the read before returning it.
-    private func readAudited<T>(_ number: CaseNumber, _ resource: String, by caller: Caller, _ read: (Case.ID) async throws -> T) async throws -> T {
+    private func readAudited<T>(_ number: CaseNumber, _ kind: String, by caller: Caller, _ read: (Case.ID) async throws -> T) async throws -> T {
         let target = try await load(number)
+        try await authorize(caller, .viewCase, [resource(target)], .read, kind, target.id.rawValue, personal: true)
         let result = try await read(target.id)
-        try await audit.record(caller.event(.read, resource, target.id.rawValue))
+        try await audit.record(caller.event(.read, kind, target.id.rawValue))
         return result
     }
 
@@ -307,6 +375,7 @@ public struct CaseworkService: Sendable {
         try v.finish()
         let accepted = try documentPolicy.check(mediaType: mediaType, bytes: bytes)
         let target = try await load(number)
+        try await authorize(caller, .attachDocument, [resource(target)], .create, "document", target.id.rawValue)
         if let personID, !target.parties.contains(where: { $0.personID == personID }) {
             throw CaseworkError.invalid([Diagnostic(code: "casework.person_not_in_case", message: "person \(personID) is not a party of this case", path: "personID")])
         }
@@ -329,19 +398,17 @@ public struct CaseworkService: Sendable {
 
     public func document(_ id: CaseDocument.ID, by caller: Caller) async throws -> CaseDocument {
         guard let document = try await documents.document(id) else { throw CaseworkError.documentNotFound(id.rawValue) }
+        guard let owningCase = try await cases.case(document.caseID) else { throw CaseworkError.caseNotFound(document.caseID.rawValue) }
+        try await authorize(caller, .viewCase, [resource(owningCase)], .read, "document", id.rawValue, personal: true)
         try await audit.record(caller.event(.read, "document", id.rawValue))
         return document
     }
 
     public func documentContent(_ id: CaseDocument.ID, by caller: Caller) async throws -> (CaseDocument, [UInt8]) {
         guard let document = try await documents.document(id) else { throw CaseworkError.documentNotFound(id.rawValue) }
-        let owner: Person.ID
-        if let personID = document.personID {
-            owner = personID
-        } else {
-            guard let principal = try await cases.case(document.caseID)?.principal else { throw CaseworkError.caseNotFound(document.caseID.rawValue) }
-            owner = principal
-        }
+        guard let owningCase = try await cases.case(document.caseID) else { throw CaseworkError.caseNotFound(document.caseID.rawValue) }
+        try await authorize(caller, .viewCase, [resource(owningCase)], .read, "document", id.rawValue, personal: true)
+        guard let owner = document.personID ?? owningCase.principal else { throw CaseworkError.caseNotFound(document.caseID.rawValue) }
         guard let bytes = try await blobs.get(document.digest, owner: owner) else { throw CaseworkError.blobMissing(document.digest.hex) }
         try await audit.record(caller.event(.read, "document_content", id.rawValue))
         return (document, bytes)

@@ -74,9 +74,25 @@ public struct AccessPolicy: Sendable, Equatable, Codable {
             if let types = role.caseTypes, let type = resource.caseType, !types.contains(type) { return false }
             switch role.scope {
             case .all: return true
-            case .office, .own:
-                guard let office = resource.office else { return grant.office == nil || role.scope == .own }
-                return grant.office == nil ? false : grant.office == office
+            case .office:
+                // A resource bound to no office (a person not yet in any case) needs only the permission.
+                guard let office = resource.office else { return true }
+                return grant.office == office
+            case .own:
+                return false // the applicant portal decides ownership itself
+            }
+        }
+    }
+
+    /// The (office, case types) pairs under which `grants` allow `permission`: a case is
+    /// allowed when it matches any pair (nil office: every office; nil types: every type).
+    public func clauses(_ grants: [RoleGrant], _ permission: Permission) -> [AccessClause] {
+        grants.compactMap { grant in
+            guard let role = roles[grant.role], role.permissions.contains(permission) else { return nil }
+            switch role.scope {
+            case .all: return AccessClause(office: nil, caseTypes: role.caseTypes)
+            case .office: return grant.office.map { AccessClause(office: $0, caseTypes: role.caseTypes) }
+            case .own: return nil
             }
         }
     }
@@ -91,5 +107,16 @@ public struct AccessPolicy: Sendable, Equatable, Codable {
         if roles.isEmpty { problems.append("no roles defined") }
         if !roles.values.contains(where: { $0.permissions.contains(.administer) }) { problems.append("no role may administer") }
         return problems
+    }
+}
+
+/// One way a user may see cases: in this office (nil: any) and of these types (nil: any).
+public struct AccessClause: Sendable, Equatable, Hashable {
+    public var office: String?
+    public var caseTypes: [String]?
+
+    public init(office: String?, caseTypes: [String]?) {
+        self.office = office
+        self.caseTypes = caseTypes
     }
 }

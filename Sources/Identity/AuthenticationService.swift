@@ -111,3 +111,32 @@ public struct AuthenticationService: Sendable {
         return account
     }
 }
+
+extension IdentityError {
+    public static let unauthenticated = IdentityError(code: "identity.unauthenticated", reason: "a valid API token is required", category: .unauthorized)
+}
+
+extension AuthenticationService {
+    /// Issues a token for `id`, valid for `validity`; returns the secret (shown once).
+    public func issueToken(for id: UserID, scopes: Set<Permission>?, validity: TimeInterval, tokens: any TokenRepository, by admin: String) async throws -> String {
+        guard let account = try await users.user(id), !account.disabled else { throw IdentityError.userNotFound(id.rawValue) }
+        var generator = SystemRandomNumberGenerator()
+        let secret = "acc_" + Base32.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).lowercased()
+        let now = clock.now.truncatedToMilliseconds
+        let token = APIToken(id: UUID().uuidString.lowercased(), tokenHash: APIToken.hash(secret), user: id, scopes: scopes, createdAt: now, expiresAt: now.addingTimeInterval(validity))
+        try await tokens.insert(token)
+        try await audit.record(AuditEvent(actor: admin, role: "administrator", action: .administer, resourceType: "api_token", resourceRef: token.id, origin: "cli", purpose: "issue token for \(id)"))
+        return secret
+    }
+
+    /// The account and scopes behind a bearer token, or `identity.unauthenticated` for an
+    /// unknown, expired or revoked token or a disabled account.
+    public func authenticate(token secret: String, tokens: any TokenRepository) async throws -> (UserAccount, Set<Permission>?) {
+        guard secret.hasPrefix("acc_"), secret.count < 200, let token = try await tokens.token(hash: APIToken.hash(secret)),
+              token.revokedAt == nil, token.expiresAt > clock.now,
+              let account = try await users.user(token.user), !account.disabled else {
+            throw IdentityError.unauthenticated
+        }
+        return (account, token.scopes)
+    }
+}

@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -212,6 +212,23 @@ enum Migrations {
                 disabled BIGINT NOT NULL,
                 created_at BIGINT NOT NULL,
                 version BIGINT NOT NULL
+            )
+            """,
+        ]
+    }
+
+    /// Scoped API tokens for agencies' systems, stored as SHA-256 hashes.
+    static let apiTokens = Migration(id: "0006_api_tokens") { _ in
+        [
+            """
+            CREATE TABLE api_tokens (
+                id TEXT PRIMARY KEY,
+                token_hash TEXT NOT NULL UNIQUE,
+                user_id TEXT NOT NULL REFERENCES users(id),
+                scopes TEXT,
+                created_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL,
+                revoked_at BIGINT
             )
             """,
         ]

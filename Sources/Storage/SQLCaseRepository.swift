@@ -88,6 +88,15 @@ public struct SQLCaseRepository: CaseRepository {
         if let person = filter.personID {
             conditions.append("id IN (SELECT case_id FROM case_parties WHERE person_id = \(bind: person.rawValue))")
         }
+        if let clauses = filter.access {
+            let alternatives = clauses.map { clause -> SQLQueryString in
+                var parts: [SQLQueryString] = ["1 = 1"]
+                if let office = clause.office { parts.append("office = \(bind: office)") }
+                if let types = clause.caseTypes { parts.append(types.isEmpty ? "1 = 0" : "type IN (\(binds: types))") }
+                return "(\(parts.joined(separator: " AND ")))"
+            }
+            conditions.append(alternatives.isEmpty ? "1 = 0" : "(\(alternatives.joined(separator: " OR ")))")
+        }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
         let total = try await store.database.raw("SELECT COUNT(*) AS total FROM cases \(whereClause)").first()?.integer("total") ?? 0
         let cases = try await load("""

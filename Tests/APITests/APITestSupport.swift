@@ -1,6 +1,8 @@
 import AccordServer
 import Foundation
 import HTTPTypes
+import Identity
+import Storage
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -23,31 +25,65 @@ struct JSONReply {
     subscript(key: String) -> Any? { json[key] }
 }
 
-extension TestClientProtocol {
-    func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, bytes: [UInt8]? = nil, contentType: String? = nil, user: String? = "k.novak") async throws -> JSONReply {
-        var headers: HTTPFields = [:]
-        if let user { headers[HTTPField.Name("X-Accord-User")!] = user }
+/// A test client that signs its requests with the bearer token of a named test user.
+struct APIClient: Sendable {
+    let client: any TestClientProtocol
+    let tokens: [String: String]
+
+    func call(_ method: HTTPRequest.Method, _ uri: String, json: String? = nil, bytes: [UInt8]? = nil, contentType: String? = nil,
+              user: String? = "k.novak", purpose: String? = nil, headers extra: HTTPFields = [:]) async throws -> JSONReply {
+        var headers = extra
+        if let user { headers[.authorization] = "Bearer \(tokens[user] ?? "acc_unknown")" }
+        if let purpose { headers[HTTPField.Name("X-Accord-Purpose")!] = purpose }
         if json != nil { headers[.contentType] = contentType ?? "application/json" }
         if bytes != nil, let contentType { headers[.contentType] = contentType }
         let body: ByteBuffer? = json.map { ByteBuffer(string: $0) } ?? bytes.map { ByteBuffer(bytes: $0) }
-        return try await execute(uri: uri, method: method, headers: headers, body: body) { response in
+        return try await client.execute(uri: uri, method: method, headers: headers, body: body) { response in
             JSONReply(status: response.status, headers: response.headers, bytes: Array(response.body.readableBytesView))
         }
     }
 }
 
 extension AccordNode {
-    /// Runs `body` with an in-process test client of this node's full router.
-    func withClient<T: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    /// Test users and their roles (the `tester` role may do everything everywhere).
+    static let testUsers: [String: [RoleGrant]] = [
+        "k.novak": [RoleGrant(role: "tester")],
+        "l.legal": [RoleGrant(role: "tester")],
+        "dpo": [RoleGrant(role: "tester")],
+        "officer.north": [RoleGrant(role: "case_officer", office: "NORTH-1")],
+        "officer.south": [RoleGrant(role: "case_officer", office: "SOUTH-2")],
+        "supervisor.north": [RoleGrant(role: "supervisor", office: "NORTH-1")],
+        "legal": [RoleGrant(role: "legal_officer")],
+        "auditor": [RoleGrant(role: "auditor")],
+        "dpo.real": [RoleGrant(role: "data_protection_officer")],
+        "admin": [RoleGrant(role: "administrator")],
+        "applicant": [RoleGrant(role: "applicant")],
+        "liaison": [RoleGrant(role: "partner_liaison")],
+        "clerk.north": [RoleGrant(role: "registry_clerk", office: "NORTH-1")],
+    ]
+
+    /// Runs `body` with an in-process client of this node's full router, after creating the test
+    /// users and an API token for each.
+    func withClient<T: Sendable>(_ body: @escaping @Sendable (APIClient) async throws -> T) async throws -> T {
+        let auth = try authentication()
+        let tokens = SQLTokenRepository(store: store)
+        var issued: [String: String] = [:]
+        for (name, grants) in Self.testUsers {
+            let id = UserID(name)!
+            if try await auth.users.user(id) == nil {
+                _ = try await auth.users.insert(UserAccount(id: id, displayName: name, grants: grants, passwordHash: "-", createdAt: Date()))
+            }
+            issued[name] = try await auth.issueToken(for: id, scopes: nil, validity: 3_600, tokens: tokens, by: "test")
+        }
         let application = Application(router: try await makeRouter())
-        return try await application.test(.router) { client in try await body(client) }
+        let frozen = issued
+        return try await application.test(.router) { client in try await body(APIClient(client: client, tokens: frozen)) }
     }
 }
 
 func jsonString(_ object: Any) -> String {
     String(decoding: try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
 }
-
 let personJSON = """
     {"name": {"given": "Ahmad", "family": "Karimi"}, "nativeNames": [{"script": "Arab", "given": "احمد", "family": "کریمی"}],
      "dateOfBirth": "1987-03", "sex": "M", "nationality": "AFG",

@@ -21,19 +21,19 @@ import Testing
                 let opened = try await client.call(.post, "/api/v1/cases", json: jsonString(["type": "asylum", "office": "HQ", "principalPersonID": personID]))
                 let caseID = try #require(opened["id"] as? String)
                 var headers: HTTPFields = [:]
-                headers[HTTPField.Name("X-Accord-User")!] = "l.legal"
-                headers[HTTPField.Name("X-Accord-Purpose")!] = "appeal preparation"
                 headers[HTTPField.Name("X-Forwarded-For")!] = "192.0.2.7, 10.0.0.1"
-                try await client.execute(uri: "/api/v1/persons/\(personID)", method: .get, headers: headers) { #expect($0.status == .ok) }
-                _ = try await client.call(.get, "/api/v1/persons?name=karimi", user: nil)
+                let read = try await client.call(.get, "/api/v1/persons/\(personID)", user: "l.legal", purpose: "appeal preparation", headers: headers)
+                #expect(read.status == .ok)
+                let anonymous = try await client.call(.get, "/api/v1/persons?name=karimi", user: nil)
+                #expect(anonymous.status == .unauthorized && anonymous.errorCode == "identity.unauthenticated")
+                #expect(anonymous.headers[.wwwAuthenticate] != nil)
                 return (personID, caseID)
             }
             let log = SQLAuditLog(store: node.store)
             let events = try await log.entries().map(\.event)
-            #expect(events.contains(AuditEvent(actor: "k.novak", role: "unauthenticated", action: .create, resourceType: "person", resourceRef: ids.0, origin: "api")))
-            #expect(events.contains(AuditEvent(actor: "k.novak", role: "unauthenticated", action: .create, resourceType: "case", resourceRef: ids.1, origin: "api")))
-            #expect(events.contains(AuditEvent(actor: "l.legal", role: "unauthenticated", action: .read, resourceType: "person", resourceRef: ids.0, origin: "192.0.2.7", purpose: "appeal preparation")))
-            #expect(events.contains(AuditEvent(actor: "anonymous", role: "unauthenticated", action: .read, resourceType: "person", resourceRef: ids.0, origin: "api")))
+            #expect(events.contains(AuditEvent(actor: "k.novak", role: "tester", action: .create, resourceType: "person", resourceRef: ids.0, origin: "api")))
+            #expect(events.contains(AuditEvent(actor: "k.novak", role: "tester", action: .create, resourceType: "case", resourceRef: ids.1, origin: "api")))
+            #expect(events.contains(AuditEvent(actor: "l.legal", role: "tester", action: .read, resourceType: "person", resourceRef: ids.0, origin: "192.0.2.7", purpose: "appeal preparation")))
             // References are pseudonymous: no name or document number in the trail.
             #expect(!events.contains { "\($0)".localizedCaseInsensitiveContains("karimi") || "\($0)".contains("P01234567") })
             let key = P256.Signing.PrivateKey()
