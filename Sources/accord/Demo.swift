@@ -3,6 +3,8 @@ import AccordServer
 import ArgumentParser
 import Foundation
 import Hummingbird
+import Identity
+import Storage
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -53,6 +55,7 @@ struct Demo: AsyncParsableCommand {
             } else {
                 print("Using the \(existing > 0 ? "existing" : "empty") demo data in \(dataDir) (pass --reset to start over).")
             }
+            let token = try await Demo.demoToken(node)
             if seedOnly {
                 await node.close()
                 return
@@ -63,6 +66,7 @@ struct Demo: AsyncParsableCommand {
                     Accord demo node is running.
                       Console:  http://\(host):\(port)/console/cases
                       API:      http://\(host):\(port)/api/v1/cases
+                                curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/cases
                       Health:   http://\(host):\(port)/health
                     Press Ctrl-C to stop.
 
@@ -71,5 +75,16 @@ struct Demo: AsyncParsableCommand {
             try await application.runService()
             await node.close()
         }
+    }
+
+    /// A demo supervisor of every sample office, with a fresh API token.
+    static func demoToken(_ node: AccordNode) async throws -> String {
+        let auth = try node.authentication()
+        let id = UserID("demo.supervisor")!
+        if try await auth.users.user(id) == nil {
+            let grants = SampleCaseSeeder.offices.map { RoleGrant(role: "supervisor", office: $0) }
+            _ = try await auth.addUser(id, displayName: "Demo supervisor", password: UUID().uuidString, grants: grants, by: "demo")
+        }
+        return try await auth.issueToken(for: id, scopes: nil, validity: 7 * 86_400, tokens: SQLTokenRepository(store: node.store), by: "demo")
     }
 }

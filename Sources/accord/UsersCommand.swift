@@ -3,12 +3,13 @@ import AccordServer
 import ArgumentParser
 import Foundation
 import Identity
+import Storage
 
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Administer the node's user accounts (every change is audited).",
-        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetMFA.self, Grant.self, Revoke.self]
+        subcommands: [Add.self, List.self, Disable.self, Enable.self, ResetMFA.self, Grant.self, Revoke.self, Token.self]
     )
 
     struct Target: ParsableArguments {
@@ -18,10 +19,14 @@ struct UsersCommand: AsyncParsableCommand {
         var admin: String = ProcessInfo.processInfo.environment["USER"] ?? "administrator"
 
         func run<T>(_ body: (AuthenticationService) async throws -> T) async throws -> T {
+            try await withNode { try await body(try $0.authentication()) }
+        }
+
+        func withNode<T>(_ body: (AccordNode) async throws -> T) async throws -> T {
             let configuration = try await NodeConfiguration.load(flags: options.flags, configFile: options.config)
             let node = try await AccordNode.open(configuration)
             do {
-                let result = try await body(try node.authentication())
+                let result = try await body(node)
                 await node.close()
                 return result
             } catch {
@@ -157,6 +162,29 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await changeRoles(target, user: user, roles: role, grant: false)
+        }
+    }
+
+    struct Token: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue an API token for a user (an agency's system); printed once.")
+        @OptionGroup var target: Target
+        @Argument var user: String
+        @Option(help: "Limit the token to these permissions (\(Permission.allCases.map(\.rawValue).joined(separator: ", "))); repeat. Default: the user's roles.")
+        var scope: [String] = []
+        @Option(help: "Days until the token expires.") var days: Int = 90
+
+        func run() async throws {
+            try await reportingErrors {
+                let scopes = try scope.isEmpty ? nil : Set(scope.map { text -> Permission in
+                    guard let permission = Permission(rawValue: text) else { throw ValidationError("unknown permission '\(text)'") }
+                    return permission
+                })
+                let secret = try await target.withNode { node in
+                    try await node.authentication().issueToken(for: UsersCommand.user(user), scopes: scopes, validity: Double(max(1, days)) * 86_400,
+                                                               tokens: SQLTokenRepository(store: node.store), by: target.admin)
+                }
+                print(secret)
+            }
         }
     }
 

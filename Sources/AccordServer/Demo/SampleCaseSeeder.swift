@@ -19,7 +19,7 @@ public struct SampleCaseSeeder: Sendable {
         self.seed = seed
     }
 
-    static let offices = ["HQ-ASYLUM", "NORTH-1", "SOUTH-2", "AIRPORT", "BORDER-EAST", "APPEALS"]
+    public static let offices = ["HQ-ASYLUM", "NORTH-1", "SOUTH-2", "AIRPORT", "BORDER-EAST", "APPEALS"]
     static let officers = ["a.martin", "k.novak", "s.dubois", "j.silva", "m.rossi", "l.nowak"]
     static let noteTexts = [
         "Applicant interviewed with an interpreter; statements consistent with the file.",
