@@ -93,7 +93,8 @@ public final class AccordNode: Sendable {
         }
         CaseworkAPI(service: service, authenticator: TokenAuthenticator(authentication: try authentication(), tokens: SQLTokenRepository(store: store)))
             .register(on: router)
-        try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName).register(on: router)
+        let gate = SessionGate(authentication: try authentication(), sessions: SQLSessionRepository(store: store), configuration: configuration)
+        try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName, gate: gate).register(on: router)
         return router
     }
 
@@ -148,5 +149,38 @@ struct TokenAuthenticator: APIAuthenticator {
     func caller(token: String, origin: String, purpose: String?) async throws -> Caller {
         let (account, scopes) = try await authentication.authenticate(token: token, tokens: tokens)
         return Caller(user: account.id, role: account.grants.first?.role, origin: origin, purpose: purpose, grants: account.grants, scopes: scopes)
+    }
+}
+
+/// Console sessions over the identity service.
+struct SessionGate: ConsoleGate {
+    let authentication: AuthenticationService
+    let sessions: any SessionRepository
+    let configuration: NodeConfiguration
+
+    var secureCookies: Bool { configuration.secureCookies }
+
+    func resume(_ secret: String, origin: String) async throws -> ConsoleSession? {
+        guard let (session, account) = try await authentication.resumeSession(secret, sessions: sessions, policy: configuration.sessions) else { return nil }
+        let caller = Caller(user: account.id, role: account.grants.first?.role, origin: origin, grants: account.grants)
+        return ConsoleSession(caller: caller, displayName: account.displayName, csrfToken: session.csrfToken, enrolmentOnly: session.enrolmentOnly)
+    }
+
+    func signIn(user: String, password: String, code: String?, origin: String) async throws -> String {
+        guard let id = UserID(user) else { throw IdentityError.loginFailed }
+        let account = try await authentication.signIn(id, password: password, code: code, origin: origin)
+        return try await authentication.startSession(for: account, sessions: sessions, requireMFA: configuration.requireMFA).0
+    }
+
+    func signOut(_ secret: String) async throws {
+        try await sessions.delete(idHash: Session.hash(secret))
+    }
+
+    func beginEnrolment(_ user: UserID) async throws -> (secret: [UInt8], uri: String) {
+        try await authentication.beginEnrolment(user, issuer: configuration.nodeName)
+    }
+
+    func confirmEnrolment(_ user: UserID, secret: [UInt8], code: String) async throws -> [String] {
+        try await authentication.confirmEnrolment(user, secret: secret, code: code)
     }
 }

@@ -19,6 +19,7 @@ import SystemPackage
 /// | documents.media-types | ACCORD_DOCUMENTS_MEDIA_TYPES (comma-separated) | |
 /// | log.level | ACCORD_LOG_LEVEL | --log-level |
 /// | audit.checkpoint-seconds | ACCORD_AUDIT_CHECKPOINT_SECONDS | |
+/// | console.secure-cookies | ACCORD_CONSOLE_SECURE_COOKIES | |
 /// | access.policy-file | ACCORD_ACCESS_POLICY_FILE | |
 /// | keys.master-file | ACCORD_KEYS_MASTER_FILE (or the keys themselves in ACCORD_MASTER_KEYS) | |
 extension NodeConfiguration {
@@ -70,6 +71,10 @@ extension NodeConfiguration {
         }
         configuration.masterKeyPath = reader.string(forKey: "keys.master-file")
         configuration.accessPolicyFile = reader.string(forKey: "access.policy-file")
+        if let secure = reader.string(forKey: "console.secure-cookies") {
+            guard let value = Bool(secure.lowercased()) else { throw ServerError(code: "config.invalid_value", reason: "console.secure-cookies: '\(secure.prefix(10))' is not true or false") }
+            configuration.secureCookies = value
+        }
         _ = try configuration.accessPolicy()
         if let seconds = try integer(reader, "audit.checkpoint-seconds", in: 1...86_400) {
             configuration.auditCheckpointInterval = .seconds(seconds)

@@ -18,6 +18,11 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var documents: DocumentPolicy
     public var store: StoreConfiguration
     public var logLevel: Logger.Level
+    /// Console cookies carry the Secure flag (turn off only for plain-HTTP development).
+    public var secureCookies: Bool = true
+    /// Console users must enrol TOTP before they see any data (off only for the demo).
+    public var requireMFA: Bool = true
+    public var sessions: SessionPolicy = SessionPolicy()
     /// A YAML access policy (default: the standard roles, Profiles/access/roles.yaml).
     public var accessPolicyFile: String?
     /// The master key file (default: `<data-dir>/keys/master-keys.json`).

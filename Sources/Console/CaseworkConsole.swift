@@ -9,20 +9,19 @@ import NIOCore
 public struct CaseworkConsole: Sendable {
     public let service: CaseworkService
     public let nodeName: String
-    /// Until the identity issue adds logins, console reads are attributed to this caller.
-    let caller = Caller(user: UserID("console")!, role: "unauthenticated", origin: "console")
+    let gate: any ConsoleGate
     let library: MustacheLibrary
     let stylesheet: ByteBuffer
 
     /// Loads the templates and stylesheet shipped with the module.
-    public static func load(service: CaseworkService, nodeName: String) async throws -> CaseworkConsole {
+    public static func load(service: CaseworkService, nodeName: String, gate: any ConsoleGate) async throws -> CaseworkConsole {
         guard let templates = Bundle.module.url(forResource: "Templates", withExtension: nil),
               let css = Bundle.module.url(forResource: "Static/accord", withExtension: "css")
                 ?? Bundle.module.url(forResource: "accord", withExtension: "css", subdirectory: "Static") else {
             throw ConsoleError(code: "console.resources_missing", reason: "the console templates are not installed")
         }
         let library = try await MustacheLibrary(directory: templates.path)
-        return CaseworkConsole(service: service, nodeName: nodeName, library: library, stylesheet: ByteBuffer(bytes: try Data(contentsOf: css)))
+        return CaseworkConsole(service: service, nodeName: nodeName, gate: gate, library: library, stylesheet: ByteBuffer(bytes: try Data(contentsOf: css)))
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -33,12 +32,18 @@ public struct CaseworkConsole: Sendable {
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "public, max-age=3600"],
                      body: ResponseBody(byteBuffer: stylesheet))
         }
-        console.get("cases") { request, _ in try await caseList(request) }
-        console.get("cases/find") { request, _ in try await findCase(request) }
-        console.get("cases/{caseNumber}") { _, context in
-            try await casePage(CaseNumber(parsing: context.parameters.get("caseNumber") ?? ""))
+        console.get("login") { request, _ in loginPage(request) }
+        console.post("login") { request, _ in try await signIn(request) }
+        console.post("logout") { request, _ in try await signOut(request) }
+        console.get("mfa") { request, _ in try await enrolmentPage(request) }
+        console.post("mfa") { request, _ in try await confirmEnrolment(request) }
+        console.get("cases") { request, _ in try await caseList(request, session: requireSession(request)) }
+        console.get("cases/find") { request, _ in try await findCase(request, session: requireSession(request)) }
+        console.get("cases/{caseNumber}") { request, context in
+            let session = try await requireSession(request)
+            return try await casePage(CaseNumber(parsing: context.parameters.get("caseNumber") ?? ""), session: session, request: request)
         }
-        console.get("persons") { request, _ in try await personSearch(request) }
+        console.get("persons") { request, _ in try await personSearch(request, session: requireSession(request)) }
     }
 
     func html(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
@@ -57,7 +62,8 @@ public struct CaseworkConsole: Sendable {
 
     // MARK: Case list
 
-    func caseList(_ request: Request, message: Message? = nil, findNumber: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
+    func caseList(_ request: Request, session: ConsoleSession, message: Message? = nil, findNumber: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
+        let caller = Self.caller(session, request)
         let query = request.uri.queryParameters
         let type = query["type"].flatMap { CaseType(rawValue: String($0)) }
         let caseStatus = query["status"].flatMap { CaseStatus(rawValue: String($0)) }
@@ -81,6 +87,7 @@ public struct CaseworkConsole: Sendable {
         }
         let view = CaseListPage(
             nodeName: nodeName,
+            signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken),
             total: result.total,
             rows: result.cases.map { CaseRow($0, persons: persons) },
             types: CaseType.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == type) },
@@ -96,7 +103,8 @@ public struct CaseworkConsole: Sendable {
     }
 
     /// "Go to case number": a mistyped number is explained on the list page, not a dead end.
-    func findCase(_ request: Request) async throws -> Response {
+    func findCase(_ request: Request, session: ConsoleSession) async throws -> Response {
+        let caller = Self.caller(session, request)
         let raw = request.uri.queryParameters["number"].map(String.init) ?? ""
         do {
             let number = try CaseNumber(parsing: raw)
@@ -104,13 +112,14 @@ public struct CaseworkConsole: Sendable {
             return Response.redirect(to: "/console/cases/\(number.text)")
         } catch let error as CaseworkError {
             let message = Message(kind: "error", code: error.code, text: error.reason)
-            return try await caseList(request, message: message, findNumber: raw, status: error.category == .notFound ? .notFound : .badRequest)
+            return try await caseList(request, session: session, message: message, findNumber: raw, status: error.category == .notFound ? .notFound : .badRequest)
         }
     }
 
     // MARK: Case page
 
-    func casePage(_ number: CaseNumber) async throws -> Response {
+    func casePage(_ number: CaseNumber, session: ConsoleSession, request: Request) async throws -> Response {
+        let caller = Self.caller(session, request)
         let record = try await service.caseRecord(number, by: caller)
         async let notes = service.notes(number, by: caller)
         async let history = service.history(number, by: caller)
@@ -118,6 +127,7 @@ public struct CaseworkConsole: Sendable {
         let persons = try await service.persons(record.parties.map(\.personID), by: caller)
         let view = CaseDetailPage(
             nodeName: nodeName,
+            signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken),
             number: record.number.text,
             title: record.title,
             type: record.type.label,
@@ -140,7 +150,8 @@ public struct CaseworkConsole: Sendable {
 
     // MARK: Persons
 
-    func personSearch(_ request: Request) async throws -> Response {
+    func personSearch(_ request: Request, session: ConsoleSession) async throws -> Response {
+        let caller = Self.caller(session, request)
         let name = request.uri.queryParameters["name"].map(String.init) ?? ""
         let number = request.uri.queryParameters["documentNumber"].map(String.init) ?? ""
         let searched = !name.isEmpty || !number.isEmpty
@@ -155,7 +166,7 @@ public struct CaseworkConsole: Sendable {
                 status = .badRequest
             }
         }
-        let view = PersonSearchPage(nodeName: nodeName, name: name, documentNumber: number, searched: searched && message == nil,
+        let view = PersonSearchPage(nodeName: nodeName, signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken), name: name, documentNumber: number, searched: searched && message == nil,
                                     rows: rows, message: message)
         return html("persons", view, status: status)
     }
@@ -170,6 +181,8 @@ struct ConsoleErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         guard request.uri.path.hasPrefix("/console") else { return try await next(request, context) }
         do {
             return try await next(request, context)
+        } catch let redirect as ConsoleRedirect {
+            return Response(status: .seeOther, headers: [.location: redirect.location, .cacheControl: "no-store"])
         } catch {
             let (status, code, message): (HTTPResponse.Status, String, String)
             switch error {
@@ -191,6 +204,17 @@ struct ConsoleErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 public struct ConsoleError: AccordError, Equatable {
     public let code: String
     public let reason: String
-    public var category: ErrorCategory { .internal }
+    public let category: ErrorCategory
 
+    public init(code: String, reason: String, category: ErrorCategory = .internal) {
+        self.code = code
+        self.reason = reason
+        self.category = category
+    }
+
+}
+
+/// Thrown to send the browser elsewhere (sign-in, MFA enrolment).
+struct ConsoleRedirect: Error {
+    let location: String
 }

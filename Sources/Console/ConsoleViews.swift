@@ -40,8 +40,36 @@ struct CaseRow {
     }
 }
 
+/// The signed-in user, for the page header's sign-out form.
+struct SignedIn {
+    let name: String
+    let csrf: String
+}
+
+struct LoginPage {
+    let nodeName: String
+    let csrf: String
+    let user: String
+    let message: Message?
+    let signedIn: SignedIn? = nil
+}
+
+struct MFAPage {
+    let nodeName: String
+    let signedIn: SignedIn?
+    let csrf: String
+    let secret: String
+    let secretGroups: String
+    let uri: String
+    let recoveryCodes: [String]
+    let message: Message?
+    /// Stored, not computed: Mustache reads stored properties only.
+    let hasRecoveryCodes: Bool
+}
+
 struct CaseListPage {
     let nodeName: String
+    let signedIn: SignedIn?
     let total: Int
     let rows: [CaseRow]
     let types: [Option]
@@ -141,6 +169,7 @@ struct HistoryView {
 
 struct CaseDetailPage {
     let nodeName: String
+    let signedIn: SignedIn?
     let number: String
     let title: String?
     let type: String
@@ -177,6 +206,7 @@ struct PersonRow {
 
 struct PersonSearchPage {
     let nodeName: String
+    let signedIn: SignedIn?
     let name: String
     let documentNumber: String
     let searched: Bool
@@ -186,6 +216,7 @@ struct PersonSearchPage {
 
 struct ErrorPage {
     let nodeName: String
+    let signedIn: SignedIn? = nil
     let status: Int
     let heading: String
     let code: String

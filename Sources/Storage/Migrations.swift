@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -229,6 +229,22 @@ enum Migrations {
                 created_at BIGINT NOT NULL,
                 expires_at BIGINT NOT NULL,
                 revoked_at BIGINT
+            )
+            """,
+        ]
+    }
+
+    /// Console sessions (only the SHA-256 of the cookie secret is stored).
+    static let sessions = Migration(id: "0007_sessions") { _ in
+        [
+            """
+            CREATE TABLE sessions (
+                id_hash TEXT PRIMARY KEY,
+                user_id TEXT NOT NULL REFERENCES users(id),
+                created_at BIGINT NOT NULL,
+                last_seen_at BIGINT NOT NULL,
+                csrf_token TEXT NOT NULL,
+                enrolment_only BIGINT NOT NULL
             )
             """,
         ]

@@ -41,7 +41,10 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             if reset { try? FileManager.default.removeItem(atPath: dataDir) }
-            let configuration = NodeConfiguration(host: host, port: port, dataDirectory: dataDir, nodeName: "Demo immigration authority")
+            var configuration = NodeConfiguration(host: host, port: port, dataDirectory: dataDir, nodeName: "Demo immigration authority")
+            // Demo only: plain HTTP on loopback and no authenticator app needed.
+            configuration.secureCookies = false
+            configuration.requireMFA = false
             let node = try await AccordNode.open(configuration)
             let existing = try await node.service.listCases(.init(limit: 1), by: .system).total
             if existing == 0 && cases > 0 {
@@ -55,7 +58,7 @@ struct Demo: AsyncParsableCommand {
             } else {
                 print("Using the \(existing > 0 ? "existing" : "empty") demo data in \(dataDir) (pass --reset to start over).")
             }
-            let token = try await Demo.demoToken(node)
+            let (password, token) = try await Demo.demoCredentials(node)
             if seedOnly {
                 await node.close()
                 return
@@ -65,6 +68,7 @@ struct Demo: AsyncParsableCommand {
 
                     Accord demo node is running.
                       Console:  http://\(host):\(port)/console/cases
+                                sign in as demo.supervisor / \(password)
                       API:      http://\(host):\(port)/api/v1/cases
                                 curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/cases
                       Health:   http://\(host):\(port)/health
@@ -77,14 +81,22 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
-    /// A demo supervisor of every sample office, with a fresh API token.
-    static func demoToken(_ node: AccordNode) async throws -> String {
+    /// A demo supervisor of every sample office, with a fresh password and API token each start.
+    static func demoCredentials(_ node: AccordNode) async throws -> (password: String, token: String) {
         let auth = try node.authentication()
         let id = UserID("demo.supervisor")!
+        let password = "demo-" + UUID().uuidString.prefix(8).lowercased()
         if try await auth.users.user(id) == nil {
             let grants = SampleCaseSeeder.offices.map { RoleGrant(role: "supervisor", office: $0) }
-            _ = try await auth.addUser(id, displayName: "Demo supervisor", password: UUID().uuidString, grants: grants, by: "demo")
+            _ = try await auth.addUser(id, displayName: "Demo supervisor", password: password, grants: grants, by: "demo")
+        } else {
+            _ = try await auth.change(id, by: "demo", purpose: "demo password") { account in
+                account.passwordHash = auth.hasher.hash(password)
+                account.failedAttempts = 0
+                account.lockedUntil = nil
+            }
         }
-        return try await auth.issueToken(for: id, scopes: nil, validity: 7 * 86_400, tokens: SQLTokenRepository(store: node.store), by: "demo")
+        let token = try await auth.issueToken(for: id, scopes: nil, validity: 7 * 86_400, tokens: SQLTokenRepository(store: node.store), by: "demo")
+        return (password, token)
     }
 }

@@ -10,21 +10,6 @@ import NIOCore
 import Testing
 
 @Suite struct ConsoleTests {
-    struct Page {
-        let status: HTTPResponse.Status
-        let headers: HTTPFields
-        let html: String
-    }
-
-    func get(_ node: AccordNode, _ uri: String) async throws -> Page {
-        let application = Application(router: try await node.makeRouter())
-        return try await application.test(.router) { client in
-            try await client.execute(uri: uri, method: .get) { response in
-                Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
-            }
-        }
-    }
-
     @Test(arguments: TestDatabase.all)
     func caseListShowsCasesAndFilters(_ database: TestDatabase) async throws {
         try await database.withNode { node in
@@ -35,7 +20,8 @@ import Testing
             let visa = try await service.openCase(Fixtures.caseInput(principal: lina, type: .visa, office: "AIRPORT"), by: .system)
             _ = try await service.updateCase(visa.number, CaseUpdateInput(expectedVersion: 1, status: "in_progress"), by: .system)
 
-            let all = try await get(node, "/console/cases")
+            try await node.withConsole { browser in
+            let all = try await browser.get("/console/cases")
             #expect(all.status == .ok)
             #expect(all.headers[.contentType] == "text/html; charset=utf-8")
             #expect(all.html.contains("<meta charset=\"utf-8\">"))
@@ -43,14 +29,15 @@ import Testing
             #expect(all.html.contains("KARIMI, Ahmad") && all.html.contains("HADDAD, Lina"))
             #expect(!all.html.contains("<script"))
 
-            let filtered = try await get(node, "/console/cases?status=in_progress&type=visa&office=AIRPORT")
+            let filtered = try await browser.get("/console/cases?status=in_progress&type=visa&office=AIRPORT")
             #expect(filtered.html.contains(visa.number.text) && !filtered.html.contains(asylum.number.text))
             #expect(filtered.html.contains("<option value=\"in_progress\" selected>"))
 
-            let root = try await get(node, "/")
+            let root = try await browser.get("/")
             #expect(root.status.code / 100 == 3 && root.headers[.location] == "/console/cases")
-            let css = try await get(node, "/console/static/accord.css")
+            let css = try await browser.get("/console/static/accord.css")
             #expect(css.status == .ok && css.html.contains("@media"))
+            }
         }
     }
 
@@ -63,7 +50,8 @@ import Testing
             _ = try await service.addNote(record.number, NoteInput(text: "Interpreter <Dari> booked & confirmed."), by: .user(UserID("k.novak")!))
             _ = try await service.attachDocument(record.number, metadata: DocumentMetadataInput(kind: "passport", fileName: "passport.pdf"),
                                                  mediaType: "application/pdf", bytes: Fixtures.pdf, by: .user(UserID("k.novak")!))
-            let page = try await get(node, "/console/cases/\(record.number.text.lowercased())")
+            try await node.withConsole { browser in
+            let page = try await browser.get("/console/cases/\(record.number.text.lowercased())")
             #expect(page.status == .ok)
             #expect(page.html.contains("کریمی"))
             #expect(page.html.contains("Afghanistan (AFG)"))
@@ -71,6 +59,7 @@ import Testing
             #expect(page.html.contains("passport.pdf"))
             #expect(page.html.contains("Asylum case opened at HQ-ASYLUM"))
             #expect(page.html.contains("#3"))
+            }
         }
     }
 
@@ -82,16 +71,18 @@ import Testing
             let text = record.number.text
             let wrong = String(text.dropLast()) + (text.last == "1" ? "2" : "1")
 
-            let found = try await get(node, "/console/cases/find?number=\(text.lowercased())")
+            try await node.withConsole { browser in
+            let found = try await browser.get("/console/cases/find?number=\(text.lowercased())")
             #expect(found.headers[.location] == "/console/cases/\(text)")
-            let mistyped = try await get(node, "/console/cases/find?number=\(wrong)")
+            let mistyped = try await browser.get("/console/cases/find?number=\(wrong)")
             #expect(mistyped.status == .badRequest && mistyped.html.contains("casework.case_number_check_failed"))
-            let direct = try await get(node, "/console/cases/\(wrong)")
+            let direct = try await browser.get("/console/cases/\(wrong)")
             #expect(direct.status == .badRequest && direct.html.contains("casework.case_number_check_failed"))
-            let unknown = try await get(node, "/console/nowhere")
+            let unknown = try await browser.get("/console/nowhere")
             #expect(unknown.status == .notFound && unknown.html.contains("console.not_found"))
-            let junk = try await get(node, "/console/cases?type=%3Cscript%3E&page=-5")
+            let junk = try await browser.get("/console/cases?type=%3Cscript%3E&page=-5")
             #expect(junk.status == .ok && !junk.html.contains("<script>"))
+            }
         }
     }
 
@@ -99,11 +90,13 @@ import Testing
     func personSearchEscapesWhatItEchoes(_ database: TestDatabase) async throws {
         try await database.withNode { node in
             _ = try await node.service.registerPerson(Fixtures.person(given: "Çağlar", family: "Öztürk", nationality: "TUR", native: nil), by: .system)
-            let page = try await get(node, "/console/persons?name=ozturk")
+            try await node.withConsole { browser in
+            let page = try await browser.get("/console/persons?name=ozturk")
             #expect(page.html.contains("ÖZTÜRK, Çağlar"))
-            let hostile = try await get(node, "/console/persons?name=%3Cscript%3Ealert(1)%3C/script%3E")
+            let hostile = try await browser.get("/console/persons?name=%3Cscript%3Ealert(1)%3C/script%3E")
             #expect(!hostile.html.contains("<script>alert"))
             #expect(hostile.html.contains("&lt;script&gt;"))
+            }
         }
     }
 }

@@ -115,3 +115,38 @@ import Testing
         }
     }
 }
+
+@Suite struct SessionTests {
+    @Test(arguments: TestDatabase.all)
+    func sessionsEndWhenIdleOrOldOrWhenTheUserIsDisabled(_ database: TestDatabase) async throws {
+        try await database.withStore { store, _ in
+            let clock = ManualWallClock(Fixtures.referenceDate)
+            let users = SQLUserRepository(store: store, cipher: try await TestDatabase.cipher(for: store))
+            let auth = AuthenticationService(users: users, hasher: BcryptPasswordHasher(cost: 4), audit: InMemoryAuditTrail(), clock: clock, policy: .standard)
+            let sessions = SQLSessionRepository(store: store)
+            let account = try await auth.addUser(UserID("k.novak")!, displayName: "K", password: "a long enough password", grants: [], by: "admin")
+            let policy = SessionPolicy(idle: 600, absolute: 3_600)
+            let (secret, session) = try await auth.startSession(for: account, sessions: sessions)
+            #expect(session.enrolmentOnly)
+            #expect(try await auth.resumeSession(secret, sessions: sessions, policy: policy) != nil)
+            clock.advance(by: 599)
+            #expect(try await auth.resumeSession(secret, sessions: sessions, policy: policy) != nil)
+            clock.advance(by: 601)
+            #expect(try await auth.resumeSession(secret, sessions: sessions, policy: policy) == nil)
+            #expect(try await sessions.session(idHash: Session.hash(secret)) == nil)
+            // Absolute age.
+            let (long, _) = try await auth.startSession(for: account, sessions: sessions)
+            for _ in 0..<7 {
+                clock.advance(by: 500)
+                #expect(try await auth.resumeSession(long, sessions: sessions, policy: policy) != nil)
+            }
+            clock.advance(by: 500)
+            #expect(try await auth.resumeSession(long, sessions: sessions, policy: policy) == nil)
+            // Disabled users lose their sessions.
+            let (third, _) = try await auth.startSession(for: account, sessions: sessions)
+            _ = try await auth.change(account.id, by: "admin", purpose: "disable") { $0.disabled = true }
+            #expect(try await auth.resumeSession(third, sessions: sessions, policy: policy) == nil)
+            #expect(try await auth.resumeSession("forged", sessions: sessions, policy: policy) == nil)
+        }
+    }
+}

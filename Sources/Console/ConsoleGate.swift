@@ -1,0 +1,29 @@
+public import Casework
+
+/// Sign-in for the console, implemented by the composition root over the identity service.
+public protocol ConsoleGate: Sendable {
+    /// The live session behind a cookie secret, or nil.
+    func resume(_ secret: String, origin: String) async throws -> ConsoleSession?
+    /// Checks credentials; throws `identity.login_failed`. Returns the cookie secret.
+    func signIn(user: String, password: String, code: String?, origin: String) async throws -> String
+    func signOut(_ secret: String) async throws
+    func beginEnrolment(_ user: UserID) async throws -> (secret: [UInt8], uri: String)
+    /// Activates MFA; returns the recovery codes to show once.
+    func confirmEnrolment(_ user: UserID, secret: [UInt8], code: String) async throws -> [String]
+    /// Whether cookies get the Secure flag (off only for plain-HTTP development).
+    var secureCookies: Bool { get }
+}
+
+public struct ConsoleSession: Sendable {
+    public let caller: Caller
+    public let displayName: String
+    public let csrfToken: String
+    public let enrolmentOnly: Bool
+
+    public init(caller: Caller, displayName: String, csrfToken: String, enrolmentOnly: Bool) {
+        self.caller = caller
+        self.displayName = displayName
+        self.csrfToken = csrfToken
+        self.enrolmentOnly = enrolmentOnly
+    }
+}

@@ -1,0 +1,78 @@
+import AccordCore
+import AccordServer
+import AccordTesting
+import Casework
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Identity
+import Testing
+
+@Suite struct ConsoleSignInTests {
+    func withBrowser<T: Sendable>(_ node: AccordNode, _ body: @escaping @Sendable (ConsoleBrowser) async throws -> T) async throws -> T {
+        let application = Application(router: try await node.makeRouter())
+        return try await application.test(.router) { client in try await body(ConsoleBrowser(client: client)) }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func signInEnrolsMFAAndProtectsEveryForm(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            _ = try await node.makeConsoleUser("new.officer", grants: [RoleGrant(role: "tester")], mfa: false)
+            try await withBrowser(node) { browser in
+                // Nothing without a session.
+                let anonymous = try await browser.get("/console/cases")
+                #expect(anonymous.status == .seeOther && anonymous.headers[.location] == "/console/login")
+                // The login form needs its CSRF token.
+                let forged = try await browser.post("/console/login", form: ["user": "new.officer", "password": AccordNode.consolePassword, "csrf": "guess"])
+                #expect(forged.status == .forbidden && forged.html.contains("console.csrf_failed"))
+                let wrong = try await browser.signIn("new.officer", password: "not the password")
+                #expect(wrong.status == .unauthorized && wrong.html.contains("identity.login_failed"))
+                // Password alone opens only MFA enrolment.
+                let first = try await browser.signIn("new.officer", password: AccordNode.consolePassword)
+                #expect(first.status == .seeOther)
+                let cookie = try #require(first.headers[values: .setCookie].first { $0.hasPrefix("accord_session=") })
+                #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Secure"))
+                let blocked = try await browser.get("/console/cases")
+                #expect(blocked.status == .seeOther && blocked.headers[.location] == "/console/mfa")
+                let enrol = try await browser.get("/console/mfa")
+                let secretText = try #require(enrol.field("secret"))
+                let csrf = try #require(enrol.field("csrf"))
+                let secret = try #require(Base32.decode(secretText))
+                #expect(enrol.html.contains("otpauth://totp/"))
+                let bad = try await browser.post("/console/mfa", form: ["csrf": csrf, "secret": secretText, "code": "000000"])
+                #expect(bad.status == .badRequest)
+                let noCSRF = try await browser.post("/console/mfa", form: ["secret": secretText, "code": TOTP(secret: secret).code(at: Date())])
+                #expect(noCSRF.status == .forbidden)
+                let done = try await browser.post("/console/mfa", form: ["csrf": csrf, "secret": secretText, "code": TOTP(secret: secret).code(at: Date())])
+                #expect(done.status == .ok && done.html.components(separatedBy: "<li><code>").count == 11)
+                #expect(try await browser.get("/console/cases").status == .ok)
+                // Sign-out needs the session's CSRF token, then ends the session.
+                let page = try await browser.get("/console/cases")
+                #expect(try await browser.post("/console/logout", form: [:]).status == .forbidden)
+                let out = try await browser.post("/console/logout", form: ["csrf": page.field("csrf") ?? ""])
+                #expect(out.status == .seeOther && browser.cookies["accord_session"] == nil)
+                #expect(try await browser.get("/console/cases").status == .seeOther)
+            }
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func officersSeeOnlyTheirOffice(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            let p1 = try await node.service.registerPerson(Fixtures.person(), by: .system)
+            let p2 = try await node.service.registerPerson(Fixtures.person(given: "Lina", family: "Haddad", nationality: "SYR", native: nil, passport: nil), by: .system)
+            let north = try await node.service.openCase(Fixtures.caseInput(principal: p1, office: "NORTH-1"), by: .system)
+            let south = try await node.service.openCase(Fixtures.caseInput(principal: p2, office: "SOUTH-2"), by: .system)
+            try await node.withConsole(as: "officer.north", grants: [RoleGrant(role: "case_officer", office: "NORTH-1")]) { browser in
+                let list = try await browser.get("/console/cases")
+                #expect(list.html.contains(north.number.text) && !list.html.contains(south.number.text))
+                #expect(list.html.contains("KARIMI, Ahmad") && !list.html.contains("HADDAD"))
+                let other = try await browser.get("/console/cases/\(south.number.text)")
+                #expect(other.status == .forbidden && other.html.contains("identity.forbidden"))
+                let search = try await browser.get("/console/persons?name=haddad")
+                #expect(!search.html.contains("HADDAD"))
+            }
+        }
+    }
+}
