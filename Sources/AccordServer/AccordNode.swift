@@ -93,7 +93,7 @@ public final class AccordNode: Sendable {
         }
         CaseworkAPI(service: service, authenticator: TokenAuthenticator(authentication: try authentication(), tokens: SQLTokenRepository(store: store)))
             .register(on: router)
-        let gate = SessionGate(authentication: try authentication(), sessions: SQLSessionRepository(store: store), configuration: configuration)
+        let gate = SessionGate(authentication: try authentication(), sessions: SQLSessionRepository(store: store), store: store, configuration: configuration)
         try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName, gate: gate).register(on: router)
         return router
     }
@@ -156,6 +156,7 @@ struct TokenAuthenticator: APIAuthenticator {
 struct SessionGate: ConsoleGate {
     let authentication: AuthenticationService
     let sessions: any SessionRepository
+    let store: SQLStore
     let configuration: NodeConfiguration
 
     var secureCookies: Bool { configuration.secureCookies }
@@ -182,5 +183,38 @@ struct SessionGate: ConsoleGate {
 
     func confirmEnrolment(_ user: UserID, secret: [UInt8], code: String) async throws -> [String] {
         try await authentication.confirmEnrolment(user, secret: secret, code: code)
+    }
+
+    func users() async throws -> [UserAccount] {
+        try await authentication.users.users()
+    }
+
+    func addUser(_ id: UserID, displayName: String, grants: [RoleGrant], by admin: Caller) async throws -> String {
+        let password = Self.initialPassword()
+        _ = try await authentication.addUser(id, displayName: displayName, password: password, grants: grants, by: admin.user.rawValue)
+        return password
+    }
+
+    func changeUser(_ id: UserID, by admin: Caller, purpose: String, _ change: @Sendable (inout UserAccount) throws -> Void) async throws {
+        _ = try await authentication.change(id, by: admin.user.rawValue, purpose: purpose, change)
+    }
+
+    func audit(last count: Int, by auditor: Caller) async throws -> (entries: [AuditEntry], summary: String, intact: Bool) {
+        let log = SQLAuditLog(store: store)
+        let keys = try NodeKeys.loadOrCreate(in: configuration.dataDirectory)
+        let result = try await log.verify(key: keys.auditLogKey.publicKey)
+        let first = max(1, result.entries - count + 1)
+        let entries = try await log.entries(from: first, limit: count).reversed()
+        try await authentication.audit.record(AuditEvent(actor: auditor.user.rawValue, role: auditor.role, action: .read, resourceType: "audit_trail",
+                                                         resourceRef: "entries \(first)-\(result.entries)", origin: auditor.origin, purpose: auditor.purpose))
+        let summary = "\(result.entries) entries, \(result.checkpoints) signed checkpoints, \(result.coveredByCheckpoint) covered by the latest"
+            + (result.isIntact ? " — intact" : " — " + result.problems.map { "\($0.code): \($0.message)" }.joined(separator: "; "))
+        return (Array(entries), summary, result.isIntact)
+    }
+
+    static func initialPassword() -> String {
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 }

@@ -86,7 +86,7 @@ extension CaseworkConsole {
         let (secret, uri) = try await gate.beginEnrolment(session.caller.user)
         let text = Base32.encode(secret)
         let groups = stride(from: 0, to: text.count, by: 4).map { String(Array(text)[$0..<min($0 + 4, text.count)]) }.joined(separator: " ")
-        return html("mfa", MFAPage(nodeName: nodeName, signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken), csrf: session.csrfToken,
+        return html("mfa", MFAPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken,
                                    secret: text, secretGroups: groups, uri: uri, recoveryCodes: [], message: message, hasRecoveryCodes: false), status: status)
     }
 
@@ -99,7 +99,7 @@ extension CaseworkConsole {
         }
         do {
             let codes = try await gate.confirmEnrolment(session.caller.user, secret: secret, code: (fields["code"] ?? "").replacingOccurrences(of: " ", with: ""))
-            return html("mfa", MFAPage(nodeName: nodeName, signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken), csrf: session.csrfToken,
+            return html("mfa", MFAPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken,
                                        secret: "", secretGroups: "", uri: "", recoveryCodes: codes, message: nil, hasRecoveryCodes: true))
         } catch let error as IdentityError {
             return try await enrolmentPage(request, message: Message(kind: "error", code: error.code, text: "That code did not match; try the current one."), status: .badRequest)

@@ -44,6 +44,7 @@ public struct CaseworkConsole: Sendable {
             return try await casePage(CaseNumber(parsing: context.parameters.get("caseNumber") ?? ""), session: session, request: request)
         }
         console.get("persons") { request, _ in try await personSearch(request, session: requireSession(request)) }
+        registerAdministration(on: console)
     }
 
     func html(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {
@@ -87,7 +88,7 @@ public struct CaseworkConsole: Sendable {
         }
         let view = CaseListPage(
             nodeName: nodeName,
-            signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken),
+            signedIn: signedIn(session),
             total: result.total,
             rows: result.cases.map { CaseRow($0, persons: persons) },
             types: CaseType.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == type) },
@@ -127,7 +128,7 @@ public struct CaseworkConsole: Sendable {
         let persons = try await service.persons(record.parties.map(\.personID), by: caller)
         let view = CaseDetailPage(
             nodeName: nodeName,
-            signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken),
+            signedIn: signedIn(session),
             number: record.number.text,
             title: record.title,
             type: record.type.label,
@@ -166,7 +167,7 @@ public struct CaseworkConsole: Sendable {
                 status = .badRequest
             }
         }
-        let view = PersonSearchPage(nodeName: nodeName, signedIn: SignedIn(name: session.displayName, csrf: session.csrfToken), name: name, documentNumber: number, searched: searched && message == nil,
+        let view = PersonSearchPage(nodeName: nodeName, signedIn: signedIn(session), name: name, documentNumber: number, searched: searched && message == nil,
                                     rows: rows, message: message)
         return html("persons", view, status: status)
     }

@@ -12,6 +12,14 @@ public protocol ConsoleGate: Sendable {
     func confirmEnrolment(_ user: UserID, secret: [UInt8], code: String) async throws -> [String]
     /// Whether cookies get the Secure flag (off only for plain-HTTP development).
     var secureCookies: Bool { get }
+
+    // Administration (the console checks `administer` / `view_audit` first).
+    func users() async throws -> [UserAccount]
+    /// Adds a user and returns the one-time initial password.
+    func addUser(_ id: UserID, displayName: String, grants: [RoleGrant], by admin: Caller) async throws -> String
+    func changeUser(_ id: UserID, by admin: Caller, purpose: String, _ change: @Sendable (inout UserAccount) throws -> Void) async throws
+    /// The newest audit entries, newest first, and the verification summary.
+    func audit(last count: Int, by auditor: Caller) async throws -> (entries: [AuditEntry], summary: String, intact: Bool)
 }
 
 public struct ConsoleSession: Sendable {

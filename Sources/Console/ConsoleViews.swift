@@ -44,6 +44,53 @@ struct CaseRow {
 struct SignedIn {
     let name: String
     let csrf: String
+    var canAudit = false
+    var canAdminister = false
+}
+
+struct UserRow {
+    struct Action {
+        let id: String
+        let action: String
+        let label: String
+        let csrf: String
+    }
+
+    let id: String
+    let name: String
+    let roles: String
+    let mfa: String
+    let state: String
+    let actions: [Action]
+}
+
+struct UsersPage {
+    let nodeName: String
+    let signedIn: SignedIn?
+    let csrf: String
+    let users: [UserRow]
+    let roleNames: String
+    let message: Message?
+}
+
+struct AuditRow {
+    let sequence: Int
+    let at: String
+    let actor: String
+    let role: String
+    let action: String
+    let resource: String
+    let origin: String
+    let purpose: String
+    let outcome: String
+}
+
+struct AuditPage {
+    let nodeName: String
+    let signedIn: SignedIn?
+    let summary: String
+    let intact: Bool
+    let entries: [AuditRow]
 }
 
 struct LoginPage {
