@@ -30,9 +30,9 @@ install_packages() {
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  if ! python3 -c 'import joserfc, jsonschema' >/dev/null 2>&1; then
-    log "installing python oracles joserfc and jsonschema"
-    python3 -m pip install -q joserfc jsonschema 2>&1 | grep -v 'WARNING: Running pip as' || true
+  if ! python3 -c 'import joserfc, jsonschema, qrcode' >/dev/null 2>&1; then
+    log "installing python oracles joserfc, jsonschema and qrcode"
+    python3 -m pip install -q joserfc jsonschema qrcode 2>&1 | grep -v 'WARNING: Running pip as' || true
   fi
 }
 

@@ -87,7 +87,7 @@ extension CaseworkConsole {
         let text = Base32.encode(secret)
         let groups = stride(from: 0, to: text.count, by: 4).map { String(Array(text)[$0..<min($0 + 4, text.count)]) }.joined(separator: " ")
         return html("mfa", MFAPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken,
-                                   secret: text, secretGroups: groups, uri: uri, recoveryCodes: [], message: message, hasRecoveryCodes: false), status: status)
+                                   secret: text, secretGroups: groups, uri: uri, qr: (try? QRCode(uri).svg()) ?? "", recoveryCodes: [], message: message, hasRecoveryCodes: false), status: status)
     }
 
     func confirmEnrolment(_ request: Request) async throws -> Response {
@@ -100,7 +100,7 @@ extension CaseworkConsole {
         do {
             let codes = try await gate.confirmEnrolment(session.caller.user, secret: secret, code: (fields["code"] ?? "").replacingOccurrences(of: " ", with: ""))
             return html("mfa", MFAPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken,
-                                       secret: "", secretGroups: "", uri: "", recoveryCodes: codes, message: nil, hasRecoveryCodes: true))
+                                       secret: "", secretGroups: "", uri: "", qr: "", recoveryCodes: codes, message: nil, hasRecoveryCodes: true))
         } catch let error as IdentityError {
             return try await enrolmentPage(request, message: Message(kind: "error", code: error.code, text: "That code did not match; try the current one."), status: .badRequest)
         }

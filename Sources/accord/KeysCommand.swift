@@ -1,6 +1,7 @@
 import AccordServer
 import ArgumentParser
 import Foundation
+import Identity
 import Storage
 
 struct KeysCommand: AsyncParsableCommand {
@@ -31,6 +32,9 @@ struct KeysCommand: AsyncParsableCommand {
                     let rotated = try MasterKeys.load(file: configuration.masterKeyFile, create: false).rotated()
                     try rotated.write(to: configuration.masterKeyFile)
                     let count = try await node.cipher.rotate(to: rotated, in: node.store)
+                    try await node.auditLog.record(AuditEvent(actor: ProcessInfo.processInfo.environment["USER"] ?? "administrator", role: "administrator",
+                                                              action: .administer, resourceType: "master_key", resourceRef: "version \(rotated.current)",
+                                                              origin: "cli", purpose: "rotate master key; \(count) data keys rewrapped"))
                     print("master key version \(rotated.current) is current; \(count) data keys rewrapped")
                 } catch {
                     await node.close()

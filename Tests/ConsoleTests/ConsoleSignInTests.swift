@@ -40,6 +40,7 @@ import Testing
                 let csrf = try #require(enrol.field("csrf"))
                 let secret = try #require(Base32.decode(secretText))
                 #expect(enrol.html.contains("otpauth://totp/"))
+                #expect(enrol.html.contains("<svg") && enrol.html.contains("aria-label=\"QR code\""))
                 let bad = try await browser.post("/console/mfa", form: ["csrf": csrf, "secret": secretText, "code": "000000"])
                 #expect(bad.status == .badRequest)
                 let noCSRF = try await browser.post("/console/mfa", form: ["secret": secretText, "code": TOTP(secret: secret).code(at: Date())])
