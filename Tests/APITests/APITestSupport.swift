@@ -60,6 +60,7 @@ extension AccordNode {
         "applicant": [RoleGrant(role: "applicant")],
         "liaison": [RoleGrant(role: "partner_liaison")],
         "clerk.north": [RoleGrant(role: "registry_clerk", office: "NORTH-1")],
+        "representative": [RoleGrant(role: "legal_representative")],
     ]
 
     /// Runs `body` with an in-process client of this node's full router, after creating the test
