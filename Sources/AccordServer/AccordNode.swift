@@ -195,8 +195,12 @@ struct SessionGate: ConsoleGate {
         return password
     }
 
-    func changeUser(_ id: UserID, by admin: Caller, purpose: String, _ change: @Sendable (inout UserAccount) throws -> Void) async throws {
-        _ = try await authentication.change(id, by: admin.user.rawValue, purpose: purpose, change)
+    func setDisabled(_ id: UserID, _ disabled: Bool, by admin: Caller) async throws {
+        try await authentication.setDisabled(id, disabled, by: admin.user.rawValue)
+    }
+
+    func resetMFA(_ id: UserID, by admin: Caller) async throws {
+        try await authentication.resetMFA(id, by: admin.user.rawValue)
     }
 
     func audit(last count: Int, by auditor: Caller) async throws -> (entries: [AuditEntry], summary: String, intact: Bool) {

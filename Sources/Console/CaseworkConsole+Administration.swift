@@ -41,19 +41,9 @@ extension CaseworkConsole {
             _ = try await checkedForm(request, session)
             guard let id = context.parameters.get("user").flatMap(UserID.init) else { throw IdentityError.userNotFound("") }
             switch context.parameters.get("action") ?? "" {
-            case "disable": try await gate.changeUser(id, by: session.caller, purpose: "disable user") { $0.disabled = true }
-            case "enable":
-                try await gate.changeUser(id, by: session.caller, purpose: "enable user") { account in
-                    account.disabled = false
-                    account.failedAttempts = 0
-                    account.lockedUntil = nil
-                }
-            case "reset-mfa":
-                try await gate.changeUser(id, by: session.caller, purpose: "reset MFA") { account in
-                    account.totpSecret = nil
-                    account.lastTOTPStep = nil
-                    account.recoveryCodeHashes = []
-                }
+            case "disable": try await gate.setDisabled(id, true, by: session.caller)
+            case "enable": try await gate.setDisabled(id, false, by: session.caller)
+            case "reset-mfa": try await gate.resetMFA(id, by: session.caller)
             default: throw HTTPError(.notFound)
             }
             return Response(status: .seeOther, headers: [.location: "/console/admin/users"])

@@ -17,7 +17,8 @@ public protocol ConsoleGate: Sendable {
     func users() async throws -> [UserAccount]
     /// Adds a user and returns the one-time initial password.
     func addUser(_ id: UserID, displayName: String, grants: [RoleGrant], by admin: Caller) async throws -> String
-    func changeUser(_ id: UserID, by admin: Caller, purpose: String, _ change: @Sendable (inout UserAccount) throws -> Void) async throws
+    func setDisabled(_ id: UserID, _ disabled: Bool, by admin: Caller) async throws
+    func resetMFA(_ id: UserID, by admin: Caller) async throws
     /// The newest audit entries, newest first, and the verification summary.
     func audit(last count: Int, by auditor: Caller) async throws -> (entries: [AuditEntry], summary: String, intact: Bool)
 }

@@ -140,3 +140,25 @@ extension AuthenticationService {
         return (account, token.scopes)
     }
 }
+
+extension AuthenticationService {
+    /// Disables (sign-in and tokens refused) or re-enables an account; enabling also clears a lockout.
+    public func setDisabled(_ id: UserID, _ disabled: Bool, by admin: String) async throws {
+        _ = try await change(id, by: admin, purpose: disabled ? "disable user" : "enable user") { account in
+            account.disabled = disabled
+            if !disabled {
+                account.failedAttempts = 0
+                account.lockedUntil = nil
+            }
+        }
+    }
+
+    /// Removes the TOTP secret and recovery codes; the user enrols again at the next sign-in.
+    public func resetMFA(_ id: UserID, by admin: String) async throws {
+        _ = try await change(id, by: admin, purpose: "reset MFA") { account in
+            account.totpSecret = nil
+            account.lastTOTPStep = nil
+            account.recoveryCodeHashes = []
+        }
+    }
+}

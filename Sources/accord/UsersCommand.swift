@@ -99,7 +99,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                _ = try await target.run { try await $0.change(UsersCommand.user(user), by: target.admin, purpose: "disable user") { $0.disabled = true } }
+                try await target.run { try await $0.setDisabled(UsersCommand.user(user), true, by: target.admin) }
                 print("disabled \(user)")
             }
         }
@@ -112,13 +112,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                _ = try await target.run {
-                    try await $0.change(UsersCommand.user(user), by: target.admin, purpose: "enable user") { account in
-                        account.disabled = false
-                        account.failedAttempts = 0
-                        account.lockedUntil = nil
-                    }
-                }
+                try await target.run { try await $0.setDisabled(UsersCommand.user(user), false, by: target.admin) }
                 print("enabled \(user)")
             }
         }
@@ -131,13 +125,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                _ = try await target.run {
-                    try await $0.change(UsersCommand.user(user), by: target.admin, purpose: "reset MFA") { account in
-                        account.totpSecret = nil
-                        account.lastTOTPStep = nil
-                        account.recoveryCodeHashes = []
-                    }
-                }
+                try await target.run { try await $0.resetMFA(UsersCommand.user(user), by: target.admin) }
                 print("MFA reset for \(user)")
             }
         }
