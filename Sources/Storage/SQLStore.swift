@@ -49,7 +49,7 @@ public final class SQLStore: Sendable {
             let pool = EventLoopGroupConnectionPool(
                 source: SQLiteFileSource(path: url.path, busyTimeoutMilliseconds: configuration.sqliteBusyTimeoutMilliseconds),
                 maxConnectionsPerEventLoop: 1,
-                requestTimeout: .seconds(Int64(configuration.requestTimeoutSeconds)),
+                requestTimeout: .seconds(Int64(configuration.sqliteQueueTimeoutSeconds)),
                 pruneInterval: nil,
                 logger: logger,
                 on: SQLStore.sqliteLoop
@@ -113,11 +113,16 @@ public struct StoreConfiguration: Sendable, Equatable {
     public var postgresConnectionsPerEventLoop: Int
     public var requestTimeoutSeconds: Int
     public var sqliteBusyTimeoutMilliseconds: Int
+    /// How long a request may wait for SQLite's single connection. Requests queue there by
+    /// design, so this is generous; a burst must not fail merely because it is a burst.
+    public var sqliteQueueTimeoutSeconds: Int
 
-    public init(postgresConnectionsPerEventLoop: Int = 4, requestTimeoutSeconds: Int = 10, sqliteBusyTimeoutMilliseconds: Int = 5_000) {
+    public init(postgresConnectionsPerEventLoop: Int = 4, requestTimeoutSeconds: Int = 10, sqliteBusyTimeoutMilliseconds: Int = 5_000,
+                sqliteQueueTimeoutSeconds: Int = 120) {
         self.postgresConnectionsPerEventLoop = postgresConnectionsPerEventLoop
         self.requestTimeoutSeconds = requestTimeoutSeconds
         self.sqliteBusyTimeoutMilliseconds = sqliteBusyTimeoutMilliseconds
+        self.sqliteQueueTimeoutSeconds = sqliteQueueTimeoutSeconds
     }
 }
 
