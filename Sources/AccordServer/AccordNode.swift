@@ -40,7 +40,7 @@ public final class AccordNode: Sendable {
             if !applied.isEmpty { logger.info("database schema updated", metadata: ["migrations": "\(applied)"]) }
             let cipher = try await openCipher(configuration, store: store)
             return AccordNode(configuration: configuration, store: store, cipher: cipher,
-                              service: makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids), logger: logger)
+                              service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids), logger: logger)
         } catch {
             await store.shutdown()
             throw error
@@ -66,7 +66,7 @@ public final class AccordNode: Sendable {
     /// The case service over `store`; also used by the demo to seed with its own clock.
     public static func makeService(
         store: SQLStore, cipher: FieldCipher, configuration: NodeConfiguration, clock: any WallClock, ids: any IdentifierGenerator = RandomIdentifierGenerator()
-    ) -> CaseworkService {
+    ) throws -> CaseworkService {
         CaseworkService(
             persons: SQLPersonRepository(store: store, cipher: cipher),
             cases: SQLCaseRepository(store: store, cipher: cipher),
@@ -74,7 +74,7 @@ public final class AccordNode: Sendable {
             blobs: FileBlobStore(root: configuration.blobDirectory, store: store, cipher: cipher),
             audit: SQLAuditLog(store: store, clock: clock),
             clock: clock, ids: ids, documentPolicy: configuration.documents,
-            policy: (try? configuration.accessPolicy()) ?? .standard
+            policy: try configuration.accessPolicy()
         )
     }
 

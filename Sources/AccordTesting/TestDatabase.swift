@@ -90,7 +90,7 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
             let clock = ManualWallClock(start)
             let cipher = try await Self.cipher(for: store)
             let configuration = NodeConfiguration(dataDirectory: directory.path, documents: policy)
-            let service = AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: clock)
+            let service = try AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: clock)
             return try await body(service, clock, store)
         }
     }

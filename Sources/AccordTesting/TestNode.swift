@@ -24,7 +24,7 @@ extension TestDatabase {
                 configuration.accessPolicyFile = file.path
             }
             let cipher = try await TestDatabase.cipher(for: store)
-            let service = AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: ManualWallClock(start))
+            let service = try AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: ManualWallClock(start))
             var logger = Logger(label: "accord.test.node")
             logger.logLevel = .warning
             return try await body(AccordNode(configuration: configuration, store: store, cipher: cipher, service: service, logger: logger))

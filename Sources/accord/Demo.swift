@@ -51,7 +51,7 @@ struct Demo: AsyncParsableCommand {
                 print("Creating \(cases) sample cases in \(dataDir) …")
                 let end = Date()
                 let clock = ManualWallClock(end)
-                let seeder = SampleCaseSeeder(service: AccordNode.makeService(store: node.store, cipher: node.cipher, configuration: configuration, clock: clock), clock: clock)
+                let seeder = SampleCaseSeeder(service: try AccordNode.makeService(store: node.store, cipher: node.cipher, configuration: configuration, clock: clock), clock: clock)
                 let started = ContinuousClock.now
                 try await seeder.seed(cases: cases, from: end.addingTimeInterval(-300 * 86_400), to: end.addingTimeInterval(-3_600))
                 print("Created \(cases) cases in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).")

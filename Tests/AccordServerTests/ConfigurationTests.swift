@@ -68,7 +68,7 @@ import Testing
             let end = Fixtures.referenceDate
             let clock = ManualWallClock(end)
             let configuration = NodeConfiguration(dataDirectory: directory.path)
-            let service = AccordNode.makeService(store: store, cipher: try await TestDatabase.cipher(for: store), configuration: configuration, clock: clock)
+            let service = try AccordNode.makeService(store: store, cipher: try await TestDatabase.cipher(for: store), configuration: configuration, clock: clock)
             try await SampleCaseSeeder(service: service, clock: clock).seed(cases: 60, from: end.addingTimeInterval(-200 * 86_400), to: end)
             let page = try await service.listCases(CaseFilter(limit: 500), by: .system)
             #expect(page.total == 60)
