@@ -1,6 +1,7 @@
 public import Hummingbird
 
-/// The request context of a node. The identity issue will add the authenticated user here.
+/// The request context of a node. Callers are resolved per request from the bearer token
+/// (`CaseworkAPI.caller`) or the console session.
 public struct AccordRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
 

@@ -1,7 +1,7 @@
 public import Identity
 
 /// Who is asking, in what role, from where and why: attributed in case history and in the audit
-/// trail. The identity issue's authentication fills it from the session or API token.
+/// trail. The edges fill it from the console session or the API token.
 public struct Caller: Sendable, Equatable {
     public var user: UserID
     public var role: String?
