@@ -196,7 +196,9 @@ struct ConsoleErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 (status, code, message) = (.internalServerError, "console.internal_error", "Something went wrong; it has been logged.")
             }
             let heading = status == .notFound ? "Not found" : status.code >= 500 ? "Server error" : "Cannot show this page"
-            return console.html("error", ErrorPage(nodeName: console.nodeName, status: status.code, heading: heading, code: code, message: message), status: status)
+            var page = ErrorPage(nodeName: console.nodeName, status: status.code, heading: heading, code: code, message: message)
+            if code == IdentityError.purposeRequired.code, request.method == .get { page.purposeAction = request.uri.path }
+            return console.html("error", page, status: status)
         }
     }
 }

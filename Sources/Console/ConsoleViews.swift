@@ -266,6 +266,8 @@ struct PersonSearchPage {
 struct ErrorPage {
     let nodeName: String
     let signedIn: SignedIn? = nil
+    /// For `identity.purpose_required`: where to ask again with a purpose.
+    var purposeAction: String? = nil
     let status: Int
     let heading: String
     let code: String

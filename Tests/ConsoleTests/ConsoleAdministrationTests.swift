@@ -51,4 +51,19 @@ import Testing
             #expect(try await node.auditLog.entries().contains { $0.event.resourceType == "audit_trail" && $0.event.actor == "auditor.one" })
         }
     }
+
+    @Test func legalOfficersStateAPurposeOnThePage() async throws {
+        try await TestDatabase.sqlite.withNode { node in
+            let person = try await node.service.registerPerson(Fixtures.person(), by: .system)
+            let appeal = try await node.service.openCase(Fixtures.caseInput(principal: person, type: .appeal, office: "SOUTH-2"), by: .system)
+            try await node.withConsole(as: "legal.one", grants: [RoleGrant(role: "legal_officer")]) { browser in
+                let refused = try await browser.get("/console/cases/\(appeal.number.text)")
+                #expect(refused.status == .forbidden && refused.html.contains("identity.purpose_required"))
+                #expect(refused.html.contains("action=\"/console/cases/\(appeal.number.text)\"") && refused.html.contains("name=\"purpose\""))
+                let page = try await browser.get("/console/cases/\(appeal.number.text)?purpose=appeal%20hearing%2012")
+                #expect(page.status == .ok && page.html.contains(appeal.number.text))
+            }
+            #expect(try await node.auditLog.entries().contains { $0.event.actor == "legal.one" && $0.event.purpose == "appeal hearing 12" })
+        }
+    }
 }
