@@ -190,7 +190,7 @@ struct SessionGate: ConsoleGate {
     }
 
     func addUser(_ id: UserID, displayName: String, grants: [RoleGrant], by admin: Caller) async throws -> String {
-        let password = Self.initialPassword()
+        let password = AuthenticationService.initialPassword()
         _ = try await authentication.addUser(id, displayName: displayName, password: password, grants: grants, by: admin.user.rawValue)
         return password
     }
@@ -214,11 +214,5 @@ struct SessionGate: ConsoleGate {
         let summary = "\(result.entries) entries, \(result.checkpoints) signed checkpoints, \(result.coveredByCheckpoint) covered by the latest"
             + (result.isIntact ? " — intact" : " — " + result.problems.map { "\($0.code): \($0.message)" }.joined(separator: "; "))
         return (Array(entries), summary, result.isIntact)
-    }
-
-    static func initialPassword() -> String {
-        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-        var generator = SystemRandomNumberGenerator()
-        return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
     }
 }

@@ -75,7 +75,7 @@ extension CaseworkConsole {
             let locked = user.lockedUntil.map { $0 > now } ?? false
             let actions = [user.disabled ? ("enable", "Enable") : ("disable", "Disable")] + (locked ? [("enable", "Unlock")] : []) + (user.mfaEnrolled ? [("reset-mfa", "Reset two-factor")] : [])
             return UserRow(
-                id: user.id.rawValue, name: user.displayName, roles: user.grants.map { grant in grant.office.map { "\(grant.role)@\($0)" } ?? grant.role }.joined(separator: ", "),
+                id: user.id.rawValue, name: user.displayName, roles: user.grants.map(\.label).joined(separator: ", "),
                 mfa: user.mfaEnrolled ? "on" : "not enrolled", state: user.disabled ? "disabled" : locked ? "locked" : "active",
                 actions: actions.map { UserRow.Action(id: user.id.rawValue, action: $0.0, label: $0.1, csrf: session.csrfToken) }
             )

@@ -26,6 +26,9 @@ public struct RoleGrant: Sendable, Equatable, Codable, Hashable {
         self.role = role
         self.office = office
     }
+
+    /// `role` or `role@OFFICE`, as typed in the CLI and shown in the console.
+    public var label: String { office.map { "\(role)@\($0)" } ?? role }
 }
 
 public struct AccessPolicy: Sendable, Equatable, Codable {

@@ -60,19 +60,13 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let password = passwordStdin ? (readLine(strippingNewline: true) ?? "") : generatedPassword()
+                let password = passwordStdin ? (readLine(strippingNewline: true) ?? "") : AuthenticationService.initialPassword()
                 let account = try await target.run { auth in
                     try await auth.addUser(UsersCommand.user(user), displayName: name, password: password, grants: UsersCommand.grants(role), by: target.admin)
                 }
                 print("added \(account.id) with roles \(account.grants.map(\.label).joined(separator: ", "))")
                 if !passwordStdin { print("initial password (shown once): \(password)") }
             }
-        }
-
-        func generatedPassword() -> String {
-            let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
-            var generator = SystemRandomNumberGenerator()
-            return String((0..<20).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
         }
     }
 
@@ -193,6 +187,4 @@ struct UsersCommand: AsyncParsableCommand {
     }
 }
 
-extension RoleGrant {
-    var label: String { office.map { "\(role)@\($0)" } ?? role }
-}
+
