@@ -71,6 +71,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Layer 1: the federation's trust — PKI, certificate paths, CRLs, participants, agreements,
+        // the signed federation configuration. No sockets, no SQL.
+        .target(
+            name: "Federation",
+            dependencies: [
+                "AccordCore", "Exchange", "Ledger",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // Layer 2: adapters of the domain's ports.
         .target(
             name: "Storage",
@@ -160,6 +174,16 @@ let package = Package(
                 "Exchange", "AccordCore", "AccordTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FederationTests",
+            dependencies: [
+                "Federation", "Exchange", "AccordCore", "AccordTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             swiftSettings: swiftSettings
         ),
