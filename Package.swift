@@ -125,7 +125,7 @@ let package = Package(
         .target(
             name: "AccordServer",
             dependencies: [
-                "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger",
+                "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger", "Exchange", "Federation",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -138,7 +138,7 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage", "Identity",
+                "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage", "Identity", "Federation",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -22,6 +22,15 @@ public struct FederationAuthority: Sendable {
         self.key = key
     }
 
+    public var fingerprint: CertificateFingerprint {
+        var serializer = DER.Serializer()
+        try? serializer.serialize(certificate)
+        return CertificateFingerprint(der: serializer.serializedBytes)
+    }
+
+    /// The CA's private key as PEM, for the offline store that holds it.
+    public var keyPEM: String { key.pemRepresentation }
+
     public init(certificatePEM: String, keyPEM: String) throws {
         try self.init(certificate: Certificate(pemEncoded: certificatePEM), key: P256.Signing.PrivateKey(pemRepresentation: keyPEM))
     }
