@@ -4,6 +4,11 @@
 public enum MessageBodies {}
 
 public struct PersonRecord: Sendable, Equatable, Codable {
+    public static let protectionStatuses = ["none", "asylum_applicant", "refugee", "subsidiary_protection"]
+
+    /// Whether the person is under, or has asked for, international protection.
+    public var isProtected: Bool { protectionStatus.map { $0 != "none" } ?? false }
+
     public struct Name: Sendable, Equatable, Codable {
         public var given: String?
         public var family: String
@@ -38,14 +43,18 @@ public struct PersonRecord: Sendable, Equatable, Codable {
     /// `F`, `M` or `X`.
     public var sex: String
     public var nationality: String?
+    /// International protection: none, asylum_applicant, refugee or subsidiary_protection. The
+    /// gateway never sends a protected person's data to their country of nationality.
+    public var protectionStatus: String?
     public var documents: [IdentityDocument]?
 
-    public init(names: [Name], dateOfBirth: String? = nil, placeOfBirth: String? = nil, sex: String, nationality: String? = nil, documents: [IdentityDocument]? = nil) {
+    public init(names: [Name], dateOfBirth: String? = nil, placeOfBirth: String? = nil, sex: String, nationality: String? = nil, protectionStatus: String? = nil, documents: [IdentityDocument]? = nil) {
         self.names = names
         self.dateOfBirth = dateOfBirth
         self.placeOfBirth = placeOfBirth
         self.sex = sex
         self.nationality = nationality
+        self.protectionStatus = protectionStatus
         self.documents = documents
     }
 }

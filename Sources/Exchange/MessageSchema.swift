@@ -125,6 +125,7 @@ public enum MessageSchema {
         optional("placeOfBirth", text),
         required("sex", .string(.sex)),
         optional("nationality", .string(.country)),
+        optional("protectionStatus", .string(.oneOf(PersonRecord.protectionStatuses))),
         optional("documents", list(.object([required("kind", text), required("number", .string(.text(maximumLength: 40))),
                                             required("issuingCountry", .string(.country)), optional("expiresOn", .string(.date))]), 20)),
     ])
