@@ -241,7 +241,7 @@ let package = Package(
         ),
         .testTarget(
             name: "AccordServerTests",
-            dependencies: ["AccordServer", "AccordTesting", "Casework", "AccordCore"],
+            dependencies: ["AccordServer", "AccordTesting", "Casework", "AccordCore", "Federation", "Exchange", .product(name: "X509", package: "swift-certificates")],
             swiftSettings: swiftSettings
         ),
     ]
