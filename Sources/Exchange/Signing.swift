@@ -94,7 +94,8 @@ public struct P256MessageSigner: MessageSigner {
 }
 
 extension Certificate {
-    func derBytes() throws -> [UInt8] {
+    /// The certificate's DER encoding.
+    public func derBytes() throws -> [UInt8] {
         var serializer = DER.Serializer()
         try serializer.serialize(self)
         return serializer.serializedBytes

@@ -58,11 +58,9 @@ public struct FederationIdentity: Sendable, Hashable {
         guard roles.count == 1, let role = CertificateRole(rawValue: roles[0]) else {
             throw FederationError.certificateRejected("the certificate must name exactly one federation role")
         }
-        var serializer = DER.Serializer()
-        try serializer.serialize(certificate)
         self.participant = participant
         self.role = role
-        self.fingerprint = CertificateFingerprint(der: serializer.serializedBytes)
+        self.fingerprint = CertificateFingerprint(der: try certificate.derBytes())
         self.serial = certificate.serialNumber
         self.notValidAfter = certificate.notValidAfter
     }

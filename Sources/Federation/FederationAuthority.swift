@@ -23,9 +23,7 @@ public struct FederationAuthority: Sendable {
     }
 
     public var fingerprint: CertificateFingerprint {
-        var serializer = DER.Serializer()
-        try? serializer.serialize(certificate)
-        return CertificateFingerprint(der: serializer.serializedBytes)
+        CertificateFingerprint(der: (try? certificate.derBytes()) ?? [])
     }
 
     /// The CA's private key as PEM, for the offline store that holds it.

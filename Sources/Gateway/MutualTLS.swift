@@ -76,14 +76,6 @@ public enum MutualTLS {
     }
 }
 
-extension Certificate {
-    func derBytes() throws -> [UInt8] {
-        var serializer = DER.Serializer()
-        try serializer.serialize(self)
-        return serializer.serializedBytes
-    }
-}
-
 /// Carries what the handshake's verification learned back to the connection's owner.
 public final class IdentityBox: Sendable {
     private let state = Mutex<Result<FederationIdentity, any Error>?>(nil)
