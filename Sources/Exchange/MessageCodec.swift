@@ -195,14 +195,24 @@ public enum MessageCodec {
 
 /// Times on the wire: ISO 8601 in UTC with milliseconds, `2026-03-02T09:30:00.000Z`.
 public enum Timestamp {
+    /// Written from whole milliseconds, so that `format(parse(format(t)))` is always
+    /// `format(t)` (a binary fraction like .429 must not come back as .428).
     public static func format(_ date: Date) -> String {
-        date.truncatedToMilliseconds.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+        let milliseconds = Int64((date.truncatedToMilliseconds.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let whole = seconds - (fraction < 0 ? 1 : 0)
+        let millis = fraction < 0 ? fraction + 1000 : fraction
+        let text = Date(timeIntervalSince1970: Double(whole)).formatted(Date.ISO8601FormatStyle())
+        return text.dropLast() + "." + String(format: "%03d", Int(millis)) + "Z"
     }
 
     public static func parse(_ text: String) -> Date? {
         guard text.utf8.count == 24, text.hasSuffix("Z"),
-              let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else { return nil }
-        return date.truncatedToMilliseconds
+              let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text),
+              let millis = Int(text.dropLast().suffix(3)) else { return nil }
+        // Rebuild from whole seconds plus the written milliseconds: exact, whatever the parser rounded.
+        let seconds = (date.timeIntervalSince1970 - Double(millis) / 1000).rounded()
+        return Date(timeIntervalSince1970: seconds + Double(millis) / 1000)
     }
 }
 

@@ -1,5 +1,6 @@
 public import Exchange
 public import Foundation
+import X509
 
 /// The federation's global configuration, published by the hub and signed with its signer key
 /// (X-Road's "global configuration" is the model): who the participants are, how each is reached,
@@ -19,6 +20,22 @@ public struct FederationConfiguration: Sendable, Equatable, Codable {
         self.hub = hub
         self.participants = participants
         self.agreements = agreements
+    }
+
+    /// The trust store for messages: every listed signer certificate that verifies under `trust`
+    /// as a signer of the participant that lists it. Certificates that do not are left out.
+    public func signerTrust(_ trust: FederationTrust, at time: Date) async -> InMemoryTrustStore {
+        var signers: [TrustedSigner] = []
+        for participant in participants where participant.active {
+            for pem in participant.signerCertificates {
+                guard let certificate = try? Certificate(pemEncoded: pem),
+                      let identity = try? await trust.verify(chain: [certificate], roles: [.signer], purpose: CertificateRole.documentSigning, at: time),
+                      identity.participant == participant.id,
+                      let signer = try? TrustedSigner(participant: participant.id, certificate: certificate) else { continue }
+                signers.append(signer)
+            }
+        }
+        return InMemoryTrustStore(signers)
     }
 
     public func participant(_ id: ParticipantID) -> Participant? {
@@ -64,17 +81,20 @@ public struct Participant: Sendable, Equatable, Codable {
     public var delivery: Delivery
     public var endpoint: String?
     public var active: Bool
+    /// The participant's message-signing certificates (PEM). Only these verify its messages.
+    public var signerCertificates: [String]
 
     public enum Delivery: String, Sendable, Codable {
         case push, pull
     }
 
-    public init(id: ParticipantID, name: String, delivery: Delivery, endpoint: String? = nil, active: Bool = true) {
+    public init(id: ParticipantID, name: String, delivery: Delivery, endpoint: String? = nil, active: Bool = true, signerCertificates: [String] = []) {
         self.id = id
         self.name = name
         self.delivery = delivery
         self.endpoint = endpoint
         self.active = active
+        self.signerCertificates = signerCertificates
     }
 }
 

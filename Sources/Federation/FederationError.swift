@@ -24,5 +24,5 @@ public struct FederationError: AccordError, Equatable {
     static func configurationInvalid(_ why: String) -> Self { .init(code: "federation.configuration_invalid", reason: "the federation configuration is not valid: \(why)") }
     static func noAgreement(_ why: String) -> Self { .init(code: "federation.no_agreement", reason: why, category: .forbidden) }
     static func sharingBlocked(_ why: String) -> Self { .init(code: "federation.sharing_blocked", reason: why, category: .forbidden) }
-    static func senderMismatch(_ why: String) -> Self { .init(code: "federation.sender_mismatch", reason: why, category: .forbidden) }
+    public static func senderMismatch(_ why: String) -> Self { .init(code: "federation.sender_mismatch", reason: why, category: .forbidden) }
 }

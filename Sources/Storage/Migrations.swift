@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -248,5 +248,68 @@ enum Migrations {
             )
             """,
         ]
+    }
+
+    /// The federation exchange: the append-only message log (hash-chained, Merkle leaves), the
+    /// hub's outbox, a node's inbox (unique by sender and message ID, with its receipt) and the
+    /// messages a node sent with their delivery state.
+    static let exchange = Migration(id: "0008_exchange") { dialect in
+        let tables = [
+            """
+            CREATE TABLE exchange_log (
+                sequence BIGINT PRIMARY KEY,
+                at BIGINT NOT NULL,
+                event TEXT NOT NULL,
+                sender TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                message_type TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                chain_hash TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX exchange_log_message ON exchange_log (sender, message_id)",
+            """
+            CREATE TABLE exchange_outbox (
+                sender TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                recipient TEXT NOT NULL,
+                message_type TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                accepted_at BIGINT NOT NULL,
+                log_index BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                attempts BIGINT NOT NULL,
+                next_attempt_at BIGINT NOT NULL,
+                last_error TEXT,
+                receipt TEXT,
+                settled_at BIGINT,
+                PRIMARY KEY (sender, message_id)
+            )
+            """,
+            "CREATE INDEX exchange_outbox_due ON exchange_outbox (state, next_attempt_at)",
+            """
+            CREATE TABLE exchange_inbox (
+                sender TEXT NOT NULL,
+                message_id TEXT NOT NULL,
+                message_type TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                receipt TEXT NOT NULL,
+                received_at BIGINT NOT NULL,
+                log_index BIGINT NOT NULL,
+                PRIMARY KEY (sender, message_id)
+            )
+            """,
+        ]
+        switch dialect {
+        case .sqlite:
+            return tables + ["UPDATE", "DELETE"].map { operation in
+                "CREATE TRIGGER exchange_log_no_\(operation.lowercased()) BEFORE \(operation) ON exchange_log BEGIN SELECT RAISE(ABORT, 'exchange_log is append-only'); END"
+            }
+        case .postgres:
+            return tables + ["CREATE TRIGGER exchange_log_append_only BEFORE UPDATE OR DELETE ON exchange_log FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"]
+        }
     }
 }

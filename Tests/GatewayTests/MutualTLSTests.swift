@@ -45,7 +45,8 @@ import X509
             router: router,
             server: try .tls(.http1(), configuration: MutualTLS.server(identity: serverIdentity, trust: trust, clientRoles: [.node, .hub])),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) }
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: quietLogger
         )
         let task = Task { try await app.runService() }
         var iterator = ports.makeAsyncIterator()

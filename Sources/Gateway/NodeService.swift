@@ -1,0 +1,124 @@
+public import AccordCore
+public import Exchange
+public import Federation
+public import Foundation
+public import Hummingbird
+public import Logging
+
+/// A node's side of the exchange: receives messages (pushed by the hub, or pulled from it),
+/// verifies the original sender's signature itself, records the message and its receipt in one
+/// transaction, and submits its own messages to the hub and follows their delivery.
+public struct NodeService: Sendable {
+    public let participant: ParticipantID
+    public let state: FederationState
+    public let inbox: any NodeInboxStore
+    public let issuer: ReceiptIssuer
+    public let client: FederationClient
+    public let hubEndpoint: FederationEndpoint
+    public let logger: Logger
+
+    public init(
+        signer: any MessageSigner, state: FederationState, inbox: any NodeInboxStore, client: FederationClient, hubEndpoint: FederationEndpoint,
+        clock: any WallClock = SystemWallClock(), logger: Logger = Logger(label: "accord.node.exchange")
+    ) {
+        self.participant = signer.participant
+        self.state = state
+        self.inbox = inbox
+        self.issuer = ReceiptIssuer(signer: signer, store: TransientReceiptStore(), clock: clock)
+        self.client = client
+        self.hubEndpoint = hubEndpoint
+        self.logger = logger
+    }
+
+    var hub: ParticipantID { state.configuration.hub }
+
+    /// Verifies and records one delivered message; returns the signed receipt (the stored one for
+    /// a duplicate).
+    public func receive(_ bytes: [UInt8]) async throws -> [UInt8] {
+        let inbound = try MessageCodec.open(bytes, trust: state.signers, now: state.now)
+        guard inbound.message.envelope.recipient == participant else {
+            throw FederationError(code: "federation.wrong_recipient", reason: "the message is for \(inbound.message.envelope.recipient), not \(participant)", category: .forbidden)
+        }
+        let issuer = self.issuer
+        return try await inbox.receive(inbound, at: state.now) { try await issuer.receipt(for: $0) }.receipt
+    }
+
+    /// The push endpoint: only the hub may deliver.
+    public func addRoutes(to router: Router<FederationRequestContext>) {
+        let group = router.group("federation/v1").add(middleware: FederationErrorMiddleware())
+        group.post("inbox") { request, context -> Response in
+            let peer = try await context.peer()
+            guard peer.participant == hub, peer.role == .hub else {
+                throw FederationError(code: "federation.not_the_hub", reason: "only the hub delivers to a node", category: .forbidden)
+            }
+            let bytes = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
+            return FederationResponses.bytes(try await receive(bytes), contentType: "application/octet-stream")
+        }
+    }
+
+    // MARK: Talking to the hub
+
+    func call(_ method: String, _ path: String, body: [UInt8] = []) async throws -> FederationResponse {
+        try await client.send(method, path, body: body, contentType: body.isEmpty ? nil : "application/octet-stream", to: hubEndpoint, expecting: hub, roles: [.hub])
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ response: FederationResponse) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        guard (200..<300).contains(response.status) else {
+            if let failure = try? decoder.decode(FederationResponses.ErrorBody.self, from: Data(response.body)) {
+                throw FederationError(code: failure.error.code, reason: failure.error.message, category: response.status == 403 ? .forbidden : .invalidInput)
+            }
+            throw GatewayError.transport("the hub answered \(response.status)")
+        }
+        return try decoder.decode(type, from: Data(response.body))
+    }
+
+    /// Submits a signed message; the hub answers once it has logged and queued it.
+    public func submit(_ signed: [UInt8]) async throws -> HubService.Acceptance {
+        try Self.decode(HubService.Acceptance.self, try await call("POST", "/federation/v1/messages", body: signed))
+    }
+
+    /// The delivery state of a message this node sent. `delivered` only when the recipient's
+    /// receipt verifies here, against the bytes this node signed.
+    public func status(of signed: [UInt8]) async throws -> DeliveryState {
+        let original = try MessageCodec.open(signed, trust: state.signers, now: nil)
+        let acceptance = try Self.decode(HubService.Acceptance.self, try await call("GET", "/federation/v1/messages/\(original.message.envelope.messageID)"))
+        guard acceptance.state == .delivered else { return acceptance.state }
+        guard let receipt = acceptance.receipt.flatMap({ Data(base64Encoded: $0) }) else { return .queued }
+        _ = try ReceiptIssuer.check(Array(receipt), for: signed, message: original.message, trust: state.signers, now: state.now)
+        return .delivered
+    }
+
+    /// One pull: fetches queued messages (waiting up to `wait` seconds), records each and
+    /// acknowledges it with its receipt. Returns how many were received.
+    @discardableResult
+    public func pull(wait: Int = 0, limit: Int = 100) async throws -> Int {
+        let pending = try Self.decode([HubService.PendingMessage].self, try await call("GET", "/federation/v1/outbox?limit=\(limit)&wait=\(wait)"))
+        for message in pending {
+            guard let bytes = Data(base64Encoded: message.payload) else { continue }
+            do {
+                let receipt = try await receive(Array(bytes))
+                _ = try Self.decode(HubService.Acceptance.self, try await call("POST", "/federation/v1/outbox/ack", body: receipt))
+            } catch let error as GatewayError {
+                throw error
+            } catch {
+                // A message this node refuses stays queued at the hub until it dead-letters; log it.
+                logger.error("refused pulled message \(message.sender)/\(message.messageID): \(error)")
+            }
+        }
+        return pending.count
+    }
+
+    /// Pulls until cancelled (long-poll of 20 s; after a transport failure, waits and retries).
+    public func runPullLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await pull(wait: 20)
+            } catch {
+                logger.warning("pull from the hub failed: \(error)")
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+}

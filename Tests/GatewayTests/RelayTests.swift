@@ -1,0 +1,207 @@
+import AccordTesting
+import Crypto
+import Exchange
+import Federation
+import Foundation
+import Gateway
+import Hummingbird
+import Logging
+import HummingbirdTLS
+import Storage
+import Testing
+import X509
+
+/// A live federation in one process: a hub and two nodes, each with its own database and its own
+/// mTLS listener or client, real certificates from a run-time CA. Belgium (the requesting state)
+/// is pull-only; Morocco accepts pushed deliveries.
+struct LiveFederation {
+    static let hubID = ParticipantID("EUE-HUB")!
+    static let belgium = ParticipantID("BEL-DOFI")!
+    static let morocco = ParticipantID("MAR-INTERIOR")!
+
+    let authority: FederationAuthority
+    let trust: TrustState
+    let configuration: FederationConfiguration
+    let signers: [ParticipantID: P256MessageSigner]
+    let tls: [ParticipantID: TLSIdentity]
+
+    init(moroccoPort: Int) throws {
+        let now = Date()
+        authority = try FederationAuthority.create(name: "Relay Test CA", now: now)
+        let list = try authority.revocationList(number: 1, revoked: [], now: now.addingTimeInterval(-60), validity: 3_600)
+        trust = TrustState(try FederationTrust(authority: authority.certificate, revocationList: list))
+        var signers: [ParticipantID: P256MessageSigner] = [:]
+        var tls: [ParticipantID: TLSIdentity] = [:]
+        var pems: [ParticipantID: String] = [:]
+        for (participant, role) in [(Self.hubID, CertificateRole.hub), (Self.belgium, .node), (Self.morocco, .node)] {
+            let signingKey = P256.Signing.PrivateKey()
+            let signing = try authority.issue(role: .signer, participant: participant, publicKey: signingKey.publicKey, now: now)
+            signers[participant] = P256MessageSigner(participant: participant, key: signingKey, certificateDER: try signing.derBytes())
+            pems[participant] = try signing.serializeAsPEM().pemString
+            let tlsKey = P256.Signing.PrivateKey()
+            let tlsCertificate = try authority.issue(role: role, participant: participant, publicKey: tlsKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now)
+            tls[participant] = try TLSIdentity(certificatePEM: tlsCertificate.serializeAsPEM().pemString, keyPEM: tlsKey.pemRepresentation)
+        }
+        self.signers = signers
+        self.tls = tls
+        configuration = FederationConfiguration(
+            serial: 1, issuedAt: now, hub: Self.hubID,
+            participants: [
+                Participant(id: Self.hubID, name: "Hub", delivery: .push, signerCertificates: [pems[Self.hubID]!]),
+                Participant(id: Self.belgium, name: "Belgium", delivery: .pull, signerCertificates: [pems[Self.belgium]!]),
+                Participant(id: Self.morocco, name: "Morocco", delivery: .push, endpoint: "127.0.0.1:\(moroccoPort)", signerCertificates: [pems[Self.morocco]!]),
+            ],
+            agreements: [Agreement(id: "BEL-MAR", parties: [Self.belgium, Self.morocco], messageTypes: [.readmissionApplication, .decision, .informationRequest])]
+        )
+    }
+
+    func client(_ participant: ParticipantID) throws -> FederationClient {
+        try FederationClient(identity: tls[participant]!, trust: trust, timeout: .seconds(10))
+    }
+
+    /// A signed message from `sender` to `recipient`.
+    func message(_ type: MessageType, from sender: ParticipantID, to recipient: ParticipantID, protection: String? = nil) throws -> [UInt8] {
+        var message = MessageExamples.message(type)
+        message.envelope.messageID = .init()
+        message.envelope.sender = sender
+        message.envelope.recipient = recipient
+        message.envelope.createdAt = Date()
+        message.envelope.expiresAt = Date().addingTimeInterval(86_400)
+        if let protection, case .readmissionApplication(var application) = message.body {
+            application.person.protectionStatus = protection
+            message.body = .readmissionApplication(application)
+        }
+        return try MessageCodec.sign(message, encoding: .json, with: signers[sender]!)
+    }
+}
+
+/// Runs a Hummingbird server with mutual TLS on a free port until `body` returns.
+func withFederationServer(
+    identity: TLSIdentity, trust: TrustState, clientRoles: Set<CertificateRole>, port: Int = 0,
+    routes: (Router<FederationRequestContext>) -> Void, _ body: (Int) async throws -> Void
+) async throws {
+    let router = Router(context: FederationRequestContext.self)
+    routes(router)
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let app = Application(
+        router: router,
+        server: try .tls(.http1(), configuration: MutualTLS.server(identity: identity, trust: trust, clientRoles: clientRoles)),
+        configuration: .init(address: .hostname("127.0.0.1", port: port)),
+        onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+        logger: quietLogger
+    )
+    let task = Task { try await app.runService() }
+    var iterator = ports.makeAsyncIterator()
+    let bound = await iterator.next() ?? 0
+    do {
+        try await body(bound)
+        task.cancel()
+        _ = await task.result
+    } catch {
+        task.cancel()
+        _ = await task.result
+        throw error
+    }
+}
+
+/// Hummingbird logs cancellation of a test server's open connections as errors; keep them out of the output.
+let quietLogger: Logger = {
+    var logger = Logger(label: "accord.test.server")
+    logger.logLevel = .critical
+    return logger
+}()
+
+func freePort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+    _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
+
+@Suite struct RelayTests {
+    /// Belgium → hub → Morocco (push) and Morocco → hub → Belgium (pull), with receipts, on each
+    /// database; duplicates have no second effect; refused messages never reach the log.
+    @Test(arguments: TestDatabase.all)
+    func messagesFlowBothWaysExactlyOnceWithReceipts(_ database: TestDatabase) async throws {
+        let moroccoPort = try freePort()
+        let federation = try LiveFederation(moroccoPort: moroccoPort)
+        try await database.withStore { hubStore, _ in
+            try await database.withStore { belgiumStore, _ in
+                try await database.withStore { moroccoStore, _ in
+                    let hubState = await FederationState(trust: federation.trust, configuration: federation.configuration)
+                    let hubOutbox = SQLExchangeStore(store: hubStore)
+                    let hub = HubService(state: hubState, store: hubOutbox)
+                    try await withFederationServer(identity: federation.tls[LiveFederation.hubID]!, trust: federation.trust, clientRoles: [.node], routes: hub.addRoutes) { hubPort in
+                        let hubEndpoint = FederationEndpoint(host: "127.0.0.1", port: hubPort)
+                        let moroccoInbox = SQLExchangeStore(store: moroccoStore)
+                        let morocco = NodeService(
+                            signer: federation.signers[LiveFederation.morocco]!, state: await FederationState(trust: federation.trust, configuration: federation.configuration),
+                            inbox: moroccoInbox, client: try federation.client(LiveFederation.morocco), hubEndpoint: hubEndpoint
+                        )
+                        let belgiumInbox = SQLExchangeStore(store: belgiumStore)
+                        let belgium = NodeService(
+                            signer: federation.signers[LiveFederation.belgium]!, state: await FederationState(trust: federation.trust, configuration: federation.configuration),
+                            inbox: belgiumInbox, client: try federation.client(LiveFederation.belgium), hubEndpoint: hubEndpoint
+                        )
+                        let worker = DeliveryWorker(hub: hub, client: try federation.client(LiveFederation.hubID), retry: RetryPolicy(initialDelay: 0.05, maximumDelay: 0.2, maximumAttempts: 50))
+                        try await withFederationServer(identity: federation.tls[LiveFederation.morocco]!, trust: federation.trust, clientRoles: [.hub], port: moroccoPort, routes: morocco.addRoutes) { _ in
+                            // Belgium sends an application; the hub logs and queues it before answering.
+                            let application = try federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco)
+                            let acceptance = try await belgium.submit(application)
+                            #expect(acceptance.state == .queued)
+                            #expect(try await belgium.status(of: application) == .queued)
+                            // A retried submission is the same message: no second log entry.
+                            let again = try await belgium.submit(application)
+                            #expect(again.logIndex == acceptance.logIndex)
+
+                            try await worker.runOnce()
+                            #expect(try await moroccoInbox.count() == 1)
+                            #expect(try await belgium.status(of: application) == .delivered)
+
+                            // Morocco answers with a decision; Belgium pulls it.
+                            let decision = try federation.message(.decision, from: LiveFederation.morocco, to: LiveFederation.belgium)
+                            _ = try await morocco.submit(decision)
+                            try await worker.runOnce()  // nothing to push: Belgium is pull-only
+                            #expect(try await belgiumInbox.count() == 0)
+                            #expect(try await belgium.pull() == 1)
+                            #expect(try await belgiumInbox.count() == 1)
+                            #expect(try await morocco.status(of: decision) == .delivered)
+                            #expect(try await belgium.pull() == 0)
+
+                            // The same bytes delivered again (e.g. after a hub crash): no second effect, the same receipt.
+                            let first = try await morocco.receive(application)
+                            let second = try await morocco.receive(application)
+                            #expect(first == second)
+                            #expect(try await moroccoInbox.count() == 1)
+                            let hubItem = try await hubOutbox.item(MessageKey(sender: LiveFederation.belgium, messageID: MessageCodec.open(application, trust: hubState.signers, now: nil).message.envelope.messageID))
+                            #expect(hubItem?.receipt == first)
+
+                            // Refusals: no agreement for the type, a protected person to their own country, a message signed by someone else.
+                            await #expect(throws: FederationError(code: "federation.no_agreement", reason: "")) {
+                                _ = try await belgium.submit(federation.message(.transferNotice, from: LiveFederation.belgium, to: LiveFederation.morocco))
+                            }
+                            await #expect(throws: FederationError(code: "federation.sharing_blocked", reason: "")) {
+                                _ = try await belgium.submit(federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco, protection: "refugee"))
+                            }
+                            await #expect(throws: FederationError(code: "federation.sender_mismatch", reason: "")) {
+                                _ = try await belgium.submit(federation.message(.decision, from: LiveFederation.morocco, to: LiveFederation.belgium))
+                            }
+                            let counts = try await hubOutbox.counts()
+                            #expect(counts[.delivered] == 2)
+                            #expect(counts[.queued] == 0)
+                            let log = try await hubOutbox.verifyLog()
+                            #expect(log.problems.isEmpty)
+                            #expect(log.entries == 4)  // two accepted, two delivered
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
