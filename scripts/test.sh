@@ -24,6 +24,7 @@ install_packages() {
   command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
   dpkg -s libxml2-dev >/dev/null 2>&1 || missing+=(libxml2-dev)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+  command -v socat >/dev/null 2>&1 || missing+=(socat)   # the cuttable link in PartitionTests
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive

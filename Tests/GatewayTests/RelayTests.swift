@@ -124,84 +124,116 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
+/// Everything of a live federation a test drives.
+struct FederationHarness {
+    let federation: LiveFederation
+    let hub: HubService
+    let hubOutbox: SQLExchangeStore
+    let hubPort: Int
+    let morocco: NodeService
+    let moroccoInbox: SQLExchangeStore
+    let belgium: NodeService
+    let belgiumInbox: SQLExchangeStore
+    let worker: DeliveryWorker
+
+    func key(_ signed: [UInt8]) throws -> MessageKey {
+        let envelope = try MessageCodec.open(signed, trust: hub.state.signers, now: nil).message.envelope
+        return MessageKey(sender: envelope.sender, messageID: envelope.messageID)
+    }
+
+    /// Runs the hub, Morocco's listener on `moroccoPort` (advertised to the hub at
+    /// `moroccoAdvertisedPort`, e.g. a proxy's) and Belgium's client, which reaches the hub at
+    /// `belgiumHubPort(hubPort)`.
+    static func run(
+        _ database: TestDatabase, moroccoPort: Int? = nil, moroccoAdvertisedPort: Int? = nil, belgiumHubPort: @escaping (Int) -> Int = { $0 },
+        _ body: (FederationHarness) async throws -> Void
+    ) async throws {
+        let listenPort = try moroccoPort ?? freePort()
+        let federation = try LiveFederation(moroccoPort: moroccoAdvertisedPort ?? listenPort)
+        try await database.withStore { hubStore, _ in
+            try await database.withStore { belgiumStore, _ in
+                try await database.withStore { moroccoStore, _ in
+                    let hubOutbox = SQLExchangeStore(store: hubStore)
+                    let hub = HubService(state: await FederationState(trust: federation.trust, configuration: federation.configuration), store: hubOutbox)
+                    try await withFederationServer(identity: federation.tls[LiveFederation.hubID]!, trust: federation.trust, clientRoles: [.node], routes: hub.addRoutes) { hubPort in
+                        let moroccoInbox = SQLExchangeStore(store: moroccoStore)
+                        let morocco = NodeService(
+                            signer: federation.signers[LiveFederation.morocco]!, state: await FederationState(trust: federation.trust, configuration: federation.configuration),
+                            inbox: moroccoInbox, client: try federation.client(LiveFederation.morocco), hubEndpoint: FederationEndpoint(host: "127.0.0.1", port: hubPort)
+                        )
+                        let belgiumInbox = SQLExchangeStore(store: belgiumStore)
+                        let belgium = NodeService(
+                            signer: federation.signers[LiveFederation.belgium]!, state: await FederationState(trust: federation.trust, configuration: federation.configuration),
+                            inbox: belgiumInbox, client: try federation.client(LiveFederation.belgium),
+                            hubEndpoint: FederationEndpoint(host: "127.0.0.1", port: belgiumHubPort(hubPort))
+                        )
+                        let worker = DeliveryWorker(hub: hub, client: try federation.client(LiveFederation.hubID), retry: RetryPolicy(initialDelay: 0.05, maximumDelay: 0.2, maximumAttempts: 50))
+                        try await withFederationServer(identity: federation.tls[LiveFederation.morocco]!, trust: federation.trust, clientRoles: [.hub], port: listenPort, routes: morocco.addRoutes) { _ in
+                            try await body(FederationHarness(
+                                federation: federation, hub: hub, hubOutbox: hubOutbox, hubPort: hubPort, morocco: morocco, moroccoInbox: moroccoInbox,
+                                belgium: belgium, belgiumInbox: belgiumInbox, worker: worker
+                            ))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 @Suite struct RelayTests {
     /// Belgium → hub → Morocco (push) and Morocco → hub → Belgium (pull), with receipts, on each
     /// database; duplicates have no second effect; refused messages never reach the log.
     @Test(arguments: TestDatabase.all)
     func messagesFlowBothWaysExactlyOnceWithReceipts(_ database: TestDatabase) async throws {
-        let moroccoPort = try freePort()
-        let federation = try LiveFederation(moroccoPort: moroccoPort)
-        try await database.withStore { hubStore, _ in
-            try await database.withStore { belgiumStore, _ in
-                try await database.withStore { moroccoStore, _ in
-                    let hubState = await FederationState(trust: federation.trust, configuration: federation.configuration)
-                    let hubOutbox = SQLExchangeStore(store: hubStore)
-                    let hub = HubService(state: hubState, store: hubOutbox)
-                    try await withFederationServer(identity: federation.tls[LiveFederation.hubID]!, trust: federation.trust, clientRoles: [.node], routes: hub.addRoutes) { hubPort in
-                        let hubEndpoint = FederationEndpoint(host: "127.0.0.1", port: hubPort)
-                        let moroccoInbox = SQLExchangeStore(store: moroccoStore)
-                        let morocco = NodeService(
-                            signer: federation.signers[LiveFederation.morocco]!, state: await FederationState(trust: federation.trust, configuration: federation.configuration),
-                            inbox: moroccoInbox, client: try federation.client(LiveFederation.morocco), hubEndpoint: hubEndpoint
-                        )
-                        let belgiumInbox = SQLExchangeStore(store: belgiumStore)
-                        let belgium = NodeService(
-                            signer: federation.signers[LiveFederation.belgium]!, state: await FederationState(trust: federation.trust, configuration: federation.configuration),
-                            inbox: belgiumInbox, client: try federation.client(LiveFederation.belgium), hubEndpoint: hubEndpoint
-                        )
-                        let worker = DeliveryWorker(hub: hub, client: try federation.client(LiveFederation.hubID), retry: RetryPolicy(initialDelay: 0.05, maximumDelay: 0.2, maximumAttempts: 50))
-                        try await withFederationServer(identity: federation.tls[LiveFederation.morocco]!, trust: federation.trust, clientRoles: [.hub], port: moroccoPort, routes: morocco.addRoutes) { _ in
-                            // Belgium sends an application; the hub logs and queues it before answering.
-                            let application = try federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco)
-                            let acceptance = try await belgium.submit(application)
-                            #expect(acceptance.state == .queued)
-                            #expect(try await belgium.status(of: application) == .queued)
-                            // A retried submission is the same message: no second log entry.
-                            let again = try await belgium.submit(application)
-                            #expect(again.logIndex == acceptance.logIndex)
+        try await FederationHarness.run(database) { h in
+            let (federation, belgium, morocco, worker) = (h.federation, h.belgium, h.morocco, h.worker)
+            // Belgium sends an application; the hub logs and queues it before answering.
+            let application = try federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco)
+            let acceptance = try await belgium.submit(application)
+            #expect(acceptance.state == .queued)
+            #expect(try await belgium.status(of: application) == .queued)
+            // A retried submission is the same message: no second log entry.
+            let again = try await belgium.submit(application)
+            #expect(again.logIndex == acceptance.logIndex)
 
-                            try await worker.runOnce()
-                            #expect(try await moroccoInbox.count() == 1)
-                            #expect(try await belgium.status(of: application) == .delivered)
+            try await worker.runOnce()
+            #expect(try await h.moroccoInbox.count() == 1)
+            #expect(try await belgium.status(of: application) == .delivered)
 
-                            // Morocco answers with a decision; Belgium pulls it.
-                            let decision = try federation.message(.decision, from: LiveFederation.morocco, to: LiveFederation.belgium)
-                            _ = try await morocco.submit(decision)
-                            try await worker.runOnce()  // nothing to push: Belgium is pull-only
-                            #expect(try await belgiumInbox.count() == 0)
-                            #expect(try await belgium.pull() == 1)
-                            #expect(try await belgiumInbox.count() == 1)
-                            #expect(try await morocco.status(of: decision) == .delivered)
-                            #expect(try await belgium.pull() == 0)
+            // Morocco answers with a decision; Belgium pulls it.
+            let decision = try federation.message(.decision, from: LiveFederation.morocco, to: LiveFederation.belgium)
+            _ = try await morocco.submit(decision)
+            try await worker.runOnce()  // nothing to push: Belgium is pull-only
+            #expect(try await h.belgiumInbox.count() == 0)
+            #expect(try await belgium.pull() == 1)
+            #expect(try await h.belgiumInbox.count() == 1)
+            #expect(try await morocco.status(of: decision) == .delivered)
+            #expect(try await belgium.pull() == 0)
 
-                            // The same bytes delivered again (e.g. after a hub crash): no second effect, the same receipt.
-                            let first = try await morocco.receive(application)
-                            let second = try await morocco.receive(application)
-                            #expect(first == second)
-                            #expect(try await moroccoInbox.count() == 1)
-                            let hubItem = try await hubOutbox.item(MessageKey(sender: LiveFederation.belgium, messageID: MessageCodec.open(application, trust: hubState.signers, now: nil).message.envelope.messageID))
-                            #expect(hubItem?.receipt == first)
+            // The same bytes delivered again (e.g. after a hub crash): no second effect, the same receipt.
+            let first = try await morocco.receive(application)
+            let second = try await morocco.receive(application)
+            #expect(first == second)
+            #expect(try await h.moroccoInbox.count() == 1)
+            #expect(try await h.hubOutbox.item(h.key(application))?.receipt == first)
 
-                            // Refusals: no agreement for the type, a protected person to their own country, a message signed by someone else.
-                            await #expect(throws: FederationError(code: "federation.no_agreement", reason: "")) {
-                                _ = try await belgium.submit(federation.message(.transferNotice, from: LiveFederation.belgium, to: LiveFederation.morocco))
-                            }
-                            await #expect(throws: FederationError(code: "federation.sharing_blocked", reason: "")) {
-                                _ = try await belgium.submit(federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco, protection: "refugee"))
-                            }
-                            await #expect(throws: FederationError(code: "federation.sender_mismatch", reason: "")) {
-                                _ = try await belgium.submit(federation.message(.decision, from: LiveFederation.morocco, to: LiveFederation.belgium))
-                            }
-                            let counts = try await hubOutbox.counts()
-                            #expect(counts[.delivered] == 2)
-                            #expect(counts[.queued] == 0)
-                            let log = try await hubOutbox.verifyLog()
-                            #expect(log.problems.isEmpty)
-                            #expect(log.entries == 4)  // two accepted, two delivered
-                        }
-                    }
-                }
+            // Refusals: no agreement for the type, a protected person to their own country, a message signed by someone else.
+            await #expect(throws: FederationError(code: "federation.no_agreement", reason: "")) {
+                _ = try await belgium.submit(federation.message(.transferNotice, from: LiveFederation.belgium, to: LiveFederation.morocco))
             }
+            await #expect(throws: FederationError(code: "federation.sharing_blocked", reason: "")) {
+                _ = try await belgium.submit(federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco, protection: "refugee"))
+            }
+            await #expect(throws: FederationError(code: "federation.sender_mismatch", reason: "")) {
+                _ = try await belgium.submit(federation.message(.decision, from: LiveFederation.morocco, to: LiveFederation.belgium))
+            }
+            let counts = try await h.hubOutbox.counts()
+            #expect(counts[.delivered] == 2)
+            #expect(counts[.queued] == 0)
+            let log = try await h.hubOutbox.verifyLog()
+            #expect(log.problems.isEmpty)
+            #expect(log.entries == 4)  // two accepted, two delivered
         }
     }
 }
