@@ -143,8 +143,10 @@ let package = Package(
         .target(
             name: "AccordServer",
             dependencies: [
-                "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger", "Exchange", "Federation",
+                "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger", "Exchange", "Federation", "Gateway",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),

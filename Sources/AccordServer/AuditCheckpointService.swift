@@ -13,7 +13,8 @@ struct AuditCheckpointService: Service {
 
     func run() async throws {
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
-            try? await Task.sleep(for: interval)
+            // The sleep ends at shutdown too (it used to hold Ctrl-C for a whole interval).
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
             await checkpoint()
         }
         await checkpoint()

@@ -110,14 +110,21 @@ public struct NodeService: Sendable {
         return pending.count
     }
 
-    /// Pulls until cancelled (long-poll of 20 s; after a transport failure, waits and retries).
+    /// Pulls until cancelled (long-poll of 20 s). After a transport failure it waits with
+    /// exponential backoff (1 s doubling to 30 s); the first failure is a warning, repeats are
+    /// debug-level, and the recovery is a notice — an unreachable hub does not flood the log.
     public func runPullLoop() async {
+        var failures = 0
         while !Task.isCancelled {
             do {
                 try await pull(wait: 20)
+                if failures > 0 { logger.notice("pulling from the hub again after \(failures) failed attempts") }
+                failures = 0
             } catch {
-                logger.warning("pull from the hub failed: \(error)")
-                try? await Task.sleep(for: .seconds(1))
+                if Task.isCancelled { return }
+                failures += 1
+                if failures == 1 { logger.warning("pull from the hub failed (retrying with backoff): \(error)") } else { logger.debug("pull from the hub failed again (\(failures)): \(error)") }
+                try? await Task.sleep(for: .seconds(min(30, 1 << min(failures - 1, 5))))
             }
         }
     }

@@ -4,6 +4,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Identity
+import Logging
 import Storage
 
 struct Demo: AsyncParsableCommand {
@@ -28,6 +29,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "How many sample cases to create.")
     var cases = 300
 
+    @Option(help: "How many sample applications (each answered by a decision) to exchange through the hub.")
+    var federationMessages = 5
+
     @Flag(help: "Delete the demo's data first.")
     var reset = false
 
@@ -48,21 +52,32 @@ struct Demo: AsyncParsableCommand {
             let node = try await AccordNode.open(configuration)
             let existing = try await node.service.listCases(.init(limit: 1), by: .system).total
             if existing == 0 && cases > 0 {
-                print("Creating \(cases) sample cases in \(dataDir) …")
+                say("Creating \(cases) sample cases in \(dataDir) …")
                 let end = Date()
                 let clock = ManualWallClock(end)
                 let seeder = SampleCaseSeeder(service: try AccordNode.makeService(store: node.store, cipher: node.cipher, configuration: configuration, clock: clock), clock: clock)
                 let started = ContinuousClock.now
                 try await seeder.seed(cases: cases, from: end.addingTimeInterval(-300 * 86_400), to: end.addingTimeInterval(-3_600))
-                print("Created \(cases) cases in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).")
+                say("Created \(cases) cases in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).")
             } else {
-                print("Using the \(existing > 0 ? "existing" : "empty") demo data in \(dataDir) (pass --reset to start over).")
+                say("Using the \(existing > 0 ? "existing" : "empty") demo data in \(dataDir) (pass --reset to start over).")
             }
             let (password, token) = try await Demo.demoCredentials(node)
             if seedOnly {
                 await node.close()
                 return
             }
+            let federation = FederationDemo(directory: URL(fileURLWithPath: dataDir).appendingPathComponent("federation"))
+            var quiet = Logger(label: "accord.demo.federation")
+            quiet.logLevel = .warning
+            say("Starting the federation: hub EUE-HUB, Belgium BEL-DOFI (pull-only), Morocco MAR-INTERIOR (push) …")
+            let running = try await federation.start(logger: quiet)
+            let summary = try await FederationDemo.exchange(running, count: federationMessages)
+            let milliseconds = Double(summary.medianLatency.components.seconds) * 1000 + Double(summary.medianLatency.components.attoseconds) / 1e15
+            say("Federation over mutual TLS: \(summary.delivered) of \(summary.sent) signed messages delivered with verified receipts (median \(Int(milliseconds)) ms);")
+            say("  hub message log: \(summary.hubLogEntries) entries, \(summary.hubLogIntact ? "intact" : "BROKEN")")
+            say("  hub:  https://\(federation.host):\(running.hub.listener.port)/federation/v1 (a federation client certificate is required)")
+            say("  PKI:  \(dataDir)/federation/pki (development CA: accord pki list --dir \(dataDir)/federation/pki)")
             let application = try await node.makeApplication { port in
                 FileHandle.standardOutput.write(Data("""
 
@@ -76,9 +91,21 @@ struct Demo: AsyncParsableCommand {
 
                     """.utf8))
             }
-            try await application.runService()
+            do {
+                try await application.runService()
+            } catch {
+                await running.stop()
+                await node.close()
+                throw error
+            }
+            await running.stop()
             await node.close()
         }
+    }
+
+    /// Unbuffered, so progress shows at once even when the output is piped.
+    func say(_ line: String) {
+        FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
     /// A demo supervisor of every sample office, with a fresh password and API token each start.

@@ -1,0 +1,157 @@
+import Crypto
+public import Exchange
+public import Federation
+public import Foundation
+public import Gateway
+import Logging
+import Storage
+
+/// The federation part of `accord demo`: a hub and two nodes in this process, each with its own
+/// SQLite database, over mutual TLS with a generated federation PKI. Belgium (the requesting
+/// state) is pull-only; Morocco accepts pushed deliveries. Sample applications go out, decisions
+/// come back, each with a verified receipt.
+public struct FederationDemo: Sendable {
+    public static let hub = ParticipantID("EUE-HUB")!
+    public static let belgium = ParticipantID("BEL-DOFI")!
+    public static let morocco = ParticipantID("MAR-INTERIOR")!
+
+    public let directory: URL
+    public var host = "127.0.0.1"
+
+    public init(directory: URL) {
+        self.directory = directory
+    }
+
+    public struct Running: Sendable {
+        public let hub: HubRuntime
+        public let belgium: NodeExchangeRuntime
+        public let morocco: NodeExchangeRuntime
+        let stores: [SQLStore]
+
+        public func stop() async {
+            await belgium.stop()
+            await morocco.stop()
+            await hub.stop()
+            for store in stores { await store.shutdown() }
+        }
+    }
+
+    /// Creates the PKI (once), opens the three databases and starts everything.
+    public func start(logger: Logger) async throws -> Running {
+        let pki = PKIDirectory(directory.appendingPathComponent("pki"))
+        let now = Date()
+        if !pki.exists {
+            _ = try pki.initialise(name: "Accord Demo Federation CA", now: now, crlValidity: 7 * 86_400)
+            for (participant, role) in [(Self.hub, CertificateRole.hub), (Self.belgium, .node), (Self.morocco, .node)] {
+                try pki.issue(role: role, participant: participant, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now, validityDays: 365)
+                try pki.issue(role: .signer, participant: participant, dnsNames: [], ipAddresses: [], now: now, validityDays: 365)
+            }
+        } else if let current = try? RevocationList(pemEncoded: String(contentsOf: pki.crlURL, encoding: .utf8)), (current.nextUpdate ?? now) < now.addingTimeInterval(86_400) {
+            _ = try pki.publishCRL(now: now, validity: 7 * 86_400)
+        }
+        let hubMaterials = try FederationMaterials.load(pki: pki, participant: Self.hub, tlsRole: .hub)
+        let belgiumMaterials = try FederationMaterials.load(pki: pki, participant: Self.belgium, tlsRole: .node)
+        let moroccoMaterials = try FederationMaterials.load(pki: pki, participant: Self.morocco, tlsRole: .node)
+
+        var stores: [SQLStore] = []
+        func open(_ name: String) async throws -> SQLStore {
+            let store = try await SQLStore.open(.sqlite(path: directory.appendingPathComponent("\(name).sqlite").path), logger: logger)
+            _ = try await Migrator(store: store).migrate(logger: logger)
+            stores.append(store)
+            return store
+        }
+        let hubStore = try await open("hub")
+        let belgiumStore = try await open("node-bel")
+        let moroccoStore = try await open("node-mar")
+
+        // Morocco listens on a port chosen now; the configuration tells the hub where.
+        let moroccoPort = try Self.freePort()
+        let configuration = FederationConfiguration(
+            serial: Int(now.timeIntervalSince1970), issuedAt: now, hub: Self.hub,
+            participants: [
+                Participant(id: Self.hub, name: "Accord demo hub", delivery: .push, signerCertificates: [hubMaterials.signerCertificatePEM]),
+                Participant(id: Self.belgium, name: "Belgium — Immigration Office (requesting state)", delivery: .pull, signerCertificates: [belgiumMaterials.signerCertificatePEM]),
+                Participant(id: Self.morocco, name: "Morocco — Ministry of the Interior (partner country)", delivery: .push,
+                            endpoint: "\(host):\(moroccoPort)", signerCertificates: [moroccoMaterials.signerCertificatePEM]),
+            ],
+            agreements: [
+                Agreement(id: "EU-MAR-2026", parties: [Self.belgium, Self.morocco], messageTypes: MessageType.allCases.filter { $0 != .receipt && $0 != .error }),
+            ]
+        )
+        let hub = try await HubRuntime.start(
+            store: hubStore, materials: hubMaterials, configuration: configuration, crlFile: pki.crlURL, host: host, port: 0,
+            retry: RetryPolicy(initialDelay: 0.2, maximumDelay: 30, maximumAttempts: 20), logger: logger
+        )
+        let hubEndpoint = FederationEndpoint(host: host, port: hub.listener.port)
+        let morocco = try await NodeExchangeRuntime.start(store: moroccoStore, materials: moroccoMaterials, hub: hubEndpoint, listen: (host, moroccoPort), logger: logger)
+        let belgium = try await NodeExchangeRuntime.start(store: belgiumStore, materials: belgiumMaterials, hub: hubEndpoint, listen: nil, logger: logger)
+        return Running(hub: hub, belgium: belgium, morocco: morocco, stores: stores)
+    }
+
+    public struct Summary: Sendable {
+        public let sent: Int
+        public let delivered: Int
+        public let medianLatency: Duration
+        public let hubLogEntries: Int
+        public let hubLogIntact: Bool
+    }
+
+    /// Sends `count` applications Belgium → Morocco and a decision back for each; waits until
+    /// every one is delivered with a receipt the sender verified.
+    public static func exchange(_ running: Running, count: Int, timeout: Duration = .seconds(60)) async throws -> Summary {
+        var pending: [(NodeExchangeRuntime, [UInt8], ContinuousClock.Instant)] = []
+        for _ in 0..<count {
+            let application = try sample(.readmissionApplication, from: running.belgium.service.issuer.signer, to: morocco)
+            _ = try await running.belgium.service.submit(application)
+            pending.append((running.belgium, application, .now))
+            let decision = try sample(.decision, from: running.morocco.service.issuer.signer, to: belgium)
+            _ = try await running.morocco.service.submit(decision)
+            pending.append((running.morocco, decision, .now))
+        }
+        var latencies: [Duration] = []
+        let deadline = ContinuousClock.now + timeout
+        while !pending.isEmpty, ContinuousClock.now < deadline {
+            var still: [(NodeExchangeRuntime, [UInt8], ContinuousClock.Instant)] = []
+            for item in pending {
+                if try await item.0.service.status(of: item.1) == .delivered {
+                    latencies.append(item.2.duration(to: .now))
+                } else {
+                    still.append(item)
+                }
+            }
+            pending = still
+            if !pending.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        let log = try await (running.hub.service.store as? SQLExchangeStore)?.verifyLog()
+        latencies.sort()
+        return Summary(
+            sent: count * 2, delivered: latencies.count, medianLatency: latencies.isEmpty ? .zero : latencies[latencies.count / 2],
+            hubLogEntries: log?.entries ?? 0, hubLogIntact: log?.problems.isEmpty ?? false
+        )
+    }
+
+    static func sample(_ type: MessageType, from signer: any MessageSigner, to recipient: ParticipantID) throws -> [UInt8] {
+        var message = MessageExamples.message(type)
+        let now = Date()
+        message.envelope.messageID = .init()
+        message.envelope.conversationID = .init()
+        message.envelope.sender = signer.participant
+        message.envelope.recipient = recipient
+        message.envelope.createdAt = now
+        message.envelope.expiresAt = now.addingTimeInterval(30 * 86_400)
+        return try MessageCodec.sign(message, encoding: type == .decision ? .xml : .json, with: signer)
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+        guard bound == 0 else { throw GatewayError(code: "gateway.listen_failed", reason: "no free port") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}

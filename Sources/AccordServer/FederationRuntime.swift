@@ -1,0 +1,169 @@
+public import Exchange
+public import Federation
+public import Foundation
+public import Gateway
+public import Hummingbird
+import HummingbirdTLS
+import ServiceLifecycle
+public import Logging
+public import Storage
+import X509
+
+/// What one participant's installation needs to join the federation, read from a PKI directory
+/// (`accord pki …`): the federation CA and current CRL, its TLS identity and its signer.
+public struct FederationMaterials: Sendable {
+    public let trust: TrustState
+    public let tls: TLSIdentity
+    public let signer: P256MessageSigner
+    public let signerCertificatePEM: String
+
+    public static func load(pki: PKIDirectory, participant: ParticipantID, tlsRole: CertificateRole) throws -> FederationMaterials {
+        let authority = try Certificate(pemEncoded: String(contentsOf: pki.url.appendingPathComponent("ca.pem"), encoding: .utf8))
+        let crl = try RevocationList(pemEncoded: String(contentsOf: pki.crlURL, encoding: .utf8))
+        let signerPEM = try String(contentsOf: pki.certificateURL(participant, .signer), encoding: .utf8)
+        return FederationMaterials(
+            trust: TrustState(try FederationTrust(authority: authority, revocationList: crl)),
+            tls: try TLSIdentity(certificateFile: pki.certificateURL(participant, tlsRole).path, keyFile: pki.keyURL(participant, tlsRole).path),
+            signer: try P256MessageSigner(participant: participant, privateKeyPEM: String(contentsOf: pki.keyURL(participant, .signer), encoding: .utf8), certificatePEM: signerPEM),
+            signerCertificatePEM: signerPEM
+        )
+    }
+
+    /// Re-reads the CRL file every `interval` and installs a newer one, until cancelled. A CRL
+    /// that does not verify is logged and ignored; when the loaded one expires, handshakes fail
+    /// closed until a current one appears.
+    public func refreshRevocationList(from file: URL, every interval: Duration, logger: Logger) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            do {
+                let list = try RevocationList(pemEncoded: String(contentsOf: file, encoding: .utf8))
+                if list.number > (trust.current.revocationList?.number ?? 0) {
+                    try trust.update(revocationList: list)
+                    logger.notice("installed CRL number \(list.number)")
+                }
+            } catch {
+                logger.error("cannot load the CRL from \(file.path): \(error)")
+            }
+        }
+    }
+}
+
+/// A federation-port server (mutual TLS) running in the background.
+public final class FederationListener: Sendable {
+    public let port: Int
+    let group: ServiceGroup
+    let task: Task<Void, any Error>
+
+    init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+        self.port = port
+        self.group = group
+        self.task = task
+    }
+
+    /// Stops accepting connections and lets requests in flight finish; after `grace` (a
+    /// long-poll may still be waiting) whatever is left is cancelled.
+    public func stop(grace: Duration = .seconds(2)) async {
+        await group.triggerGracefulShutdown()
+        let task = self.task
+        let timer = Task {
+            try await Task.sleep(for: grace)
+            task.cancel()
+        }
+        _ = await task.result
+        timer.cancel()
+    }
+
+    public static func start(
+        identity: TLSIdentity, trust: TrustState, clientRoles: Set<CertificateRole>, host: String, port: Int, logger: Logger,
+        routes: (Router<FederationRequestContext>) -> Void
+    ) async throws -> FederationListener {
+        let router = Router(context: FederationRequestContext.self)
+        router.get("health") { _, _ in "ok" }
+        routes(router)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(
+            router: router,
+            server: try .tls(.http1(), configuration: MutualTLS.server(identity: identity, trust: trust, clientRoles: clientRoles)),
+            configuration: .init(address: .hostname(host, port: port)),
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            logger: logger
+        )
+        // Stopped by `stop()`, never by a signal: the process that owns it decides when.
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let task = Task { try await group.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let bound = await iterator.next(), bound > 0 else {
+            task.cancel()
+            throw GatewayError(code: "gateway.listen_failed", reason: "cannot listen on \(host):\(port)")
+        }
+        return FederationListener(port: bound, group: group, task: task)
+    }
+}
+
+/// A hub: its listener, push worker and CRL refresh, over one store.
+public struct HubRuntime: Sendable {
+    public let service: HubService
+    public let listener: FederationListener
+    let background: [Task<Void, Never>]
+
+    public static func start(
+        store: SQLStore, materials: FederationMaterials, configuration: FederationConfiguration, crlFile: URL?,
+        host: String, port: Int, retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "accord.hub")
+    ) async throws -> HubRuntime {
+        let state = await FederationState(trust: materials.trust, configuration: configuration)
+        let signed = try SignedConfiguration.sign(configuration, with: materials.signer)
+        var service = HubService(state: state, store: SQLExchangeStore(store: store), logger: logger)
+        service.configurationPublisher = { signed }
+        let hub = service
+        let listener = try await FederationListener.start(identity: materials.tls, trust: materials.trust, clientRoles: [.node], host: host, port: port, logger: logger) {
+            hub.addRoutes(to: $0)
+        }
+        let worker = DeliveryWorker(hub: hub, client: try FederationClient(identity: materials.tls, trust: materials.trust), retry: retry)
+        var background = [Task { await worker.run() }]
+        if let crlFile {
+            background.append(Task { await materials.refreshRevocationList(from: crlFile, every: .seconds(60), logger: logger) })
+        }
+        return HubRuntime(service: hub, listener: listener, background: background)
+    }
+
+    public func stop() async {
+        for task in background { task.cancel() }
+        await listener.stop()
+    }
+}
+
+/// A node's exchange: fetches and verifies the hub's signed configuration, then either listens
+/// for pushed deliveries or pulls from the hub.
+public struct NodeExchangeRuntime: Sendable {
+    public let service: NodeService
+    public let listener: FederationListener?
+    let background: [Task<Void, Never>]
+
+    public static func start(
+        store: SQLStore, materials: FederationMaterials, hub: FederationEndpoint, listen: (host: String, port: Int)?,
+        logger: Logger = Logger(label: "accord.node.exchange")
+    ) async throws -> NodeExchangeRuntime {
+        let client = try FederationClient(identity: materials.tls, trust: materials.trust)
+        let response = try await client.send("GET", "/federation/v1/configuration", to: hub, expecting: nil, roles: [.hub])
+        guard response.status == 200 else { throw GatewayError.init(code: "gateway.no_configuration", reason: "the hub answered \(response.status) for its configuration") }
+        let signed = try JSONDecoder().decode(SignedConfiguration.self, from: Data(response.body))
+        let configuration = try await signed.verify(trust: materials.trust.current, at: Date())
+        guard response.peer.participant == configuration.hub else {
+            throw FederationError.senderMismatch("the hub at \(hub.host):\(hub.port) is \(response.peer.participant), but the configuration names \(configuration.hub)")
+        }
+        let state = await FederationState(trust: materials.trust, configuration: configuration)
+        let service = NodeService(signer: materials.signer, state: state, inbox: SQLExchangeStore(store: store), client: client, hubEndpoint: hub, logger: logger)
+        if let listen {
+            let listener = try await FederationListener.start(identity: materials.tls, trust: materials.trust, clientRoles: [.hub], host: listen.host, port: listen.port, logger: logger) {
+                service.addRoutes(to: $0)
+            }
+            return NodeExchangeRuntime(service: service, listener: listener, background: [])
+        }
+        return NodeExchangeRuntime(service: service, listener: nil, background: [Task { await service.runPullLoop() }])
+    }
+
+    public func stop() async {
+        for task in background { task.cancel() }
+        await listener?.stop()
+    }
+}
