@@ -158,7 +158,7 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage", "Identity", "Federation",
+                "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage", "Identity", "Federation", "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -79,7 +79,7 @@ public final class AccordNode: Sendable {
     }
 
     /// All routes of the node: `/health`, `/api/v1/…` and `/console/…`.
-    public func makeRouter() async throws -> Router<AccordRequestContext> {
+    public func makeRouter(federation: FederationRole? = nil) async throws -> Router<AccordRequestContext> {
         let router = Router(context: AccordRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
         let store = self.store
@@ -99,10 +99,10 @@ public final class AccordNode: Sendable {
     }
 
     /// The HTTP application; `onRunning` is called with the bound port once it listens.
-    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    public func makeApplication(federation: FederationRole? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
         let keys = try NodeKeys.loadOrCreate(in: configuration.dataDirectory)
         var application = Application(
-            router: try await makeRouter(),
+            router: try await makeRouter(federation: federation),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

@@ -108,7 +108,7 @@ public struct HubRuntime: Sendable {
 
     public static func start(
         store: SQLStore, materials: FederationMaterials, configuration: FederationConfiguration, crlFile: URL?,
-        host: String, port: Int, retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "accord.hub")
+        host: String, port: Int, crlRefresh: Duration = .seconds(60), retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "accord.hub")
     ) async throws -> HubRuntime {
         let state = await FederationState(trust: materials.trust, configuration: configuration)
         let signed = try SignedConfiguration.sign(configuration, with: materials.signer)
@@ -121,7 +121,7 @@ public struct HubRuntime: Sendable {
         let worker = DeliveryWorker(hub: hub, client: try FederationClient(identity: materials.tls, trust: materials.trust), retry: retry)
         var background = [Task { await worker.run() }]
         if let crlFile {
-            background.append(Task { await materials.refreshRevocationList(from: crlFile, every: .seconds(60), logger: logger) })
+            background.append(Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, logger: logger) })
         }
         return HubRuntime(service: hub, listener: listener, background: background)
     }
@@ -141,7 +141,7 @@ public struct NodeExchangeRuntime: Sendable {
 
     public static func start(
         store: SQLStore, materials: FederationMaterials, hub: FederationEndpoint, listen: (host: String, port: Int)?,
-        logger: Logger = Logger(label: "accord.node.exchange")
+        crlFile: URL? = nil, crlRefresh: Duration = .seconds(60), logger: Logger = Logger(label: "accord.node.exchange")
     ) async throws -> NodeExchangeRuntime {
         let client = try FederationClient(identity: materials.tls, trust: materials.trust)
         let response = try await client.send("GET", "/federation/v1/configuration", to: hub, expecting: nil, roles: [.hub])
@@ -153,17 +153,35 @@ public struct NodeExchangeRuntime: Sendable {
         }
         let state = await FederationState(trust: materials.trust, configuration: configuration)
         let service = NodeService(signer: materials.signer, state: state, inbox: SQLExchangeStore(store: store), client: client, hubEndpoint: hub, logger: logger)
+        var background: [Task<Void, Never>] = []
+        if let crlFile {
+            background.append(Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, logger: logger) })
+        }
         if let listen {
             let listener = try await FederationListener.start(identity: materials.tls, trust: materials.trust, clientRoles: [.hub], host: listen.host, port: listen.port, logger: logger) {
                 service.addRoutes(to: $0)
             }
-            return NodeExchangeRuntime(service: service, listener: listener, background: [])
+            return NodeExchangeRuntime(service: service, listener: listener, background: background)
         }
-        return NodeExchangeRuntime(service: service, listener: nil, background: [Task { await service.runPullLoop() }])
+        background.append(Task { await service.runPullLoop() })
+        return NodeExchangeRuntime(service: service, listener: nil, background: background)
     }
 
     public func stop() async {
         for task in background { task.cancel() }
         await listener?.stop()
+    }
+}
+
+/// What part an installation plays in the federation, if any: the hub, or a node connected to it.
+public enum FederationRole: Sendable {
+    case hub(HubRuntime)
+    case node(NodeExchangeRuntime)
+
+    public func stop() async {
+        switch self {
+        case .hub(let hub): await hub.stop()
+        case .node(let node): await node.stop()
+        }
     }
 }

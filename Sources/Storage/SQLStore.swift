@@ -29,6 +29,21 @@ public final class SQLStore: Sendable {
         self.shutdownPool = shutdownPool
     }
 
+    /// Creates `schema` if it does not exist yet, over a short-lived connection.
+    private static func createSchema(_ schema: String, configuration: SQLPostgresConfiguration, logger: Logger) async throws {
+        let pool = EventLoopGroupConnectionPool(
+            source: PostgresConnectionSource(sqlConfiguration: configuration), maxConnectionsPerEventLoop: 1,
+            requestTimeout: .seconds(10), logger: logger, on: MultiThreadedEventLoopGroup.singleton
+        )
+        do {
+            try await pool.database(logger: logger).sql().raw("CREATE SCHEMA IF NOT EXISTS \(ident: schema)").run()
+            try await pool.shutdownAsync()
+        } catch {
+            try? await pool.shutdownAsync()
+            throw StorageError.unavailable("cannot create schema \(schema): \(String(reflecting: error))")
+        }
+    }
+
     /// Opens the database and checks that it answers.
     /// - Parameter searchPath: PostgreSQL only: the schemas to use (tests isolate themselves so).
     public static func open(
@@ -59,11 +74,15 @@ public final class SQLStore: Sendable {
         case .postgres(let url):
             var sqlConfiguration: SQLPostgresConfiguration
             do {
-                sqlConfiguration = try SQLPostgresConfiguration(url: url)
+                sqlConfiguration = try SQLPostgresConfiguration(url: DatabaseLocation.withoutSchema(url))
             } catch {
                 throw StorageError.invalidDatabaseURL(url, "\(error)")
             }
-            sqlConfiguration.searchPath = searchPath
+            let schema = DatabaseLocation.schema(inURL: url)
+            if let schema {
+                try await createSchema(schema, configuration: sqlConfiguration, logger: logger)
+            }
+            sqlConfiguration.searchPath = searchPath ?? schema.map { [$0] }
             let pool = EventLoopGroupConnectionPool(
                 source: PostgresConnectionSource(sqlConfiguration: sqlConfiguration),
                 maxConnectionsPerEventLoop: configuration.postgresConnectionsPerEventLoop,

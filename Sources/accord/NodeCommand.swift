@@ -1,7 +1,11 @@
 import AccordServer
 import ArgumentParser
 import Foundation
+import Exchange
+import Gateway
 import Hummingbird
+import Logging
+import Storage
 
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,6 +21,7 @@ struct NodeCommand: AsyncParsableCommand {
         )
 
         @OptionGroup var options: NodeOptions
+        @OptionGroup var federation: NodeFederationOptions
 
         @Option(help: "Address to listen on. Default: 127.0.0.1. Env: ACCORD_HTTP_HOST.")
         var host: String?
@@ -30,18 +35,59 @@ struct NodeCommand: AsyncParsableCommand {
                 flags["http.host"] = host
                 flags["http.port"] = port.map(String.init)
                 let configuration = try await NodeConfiguration.load(flags: flags, configFile: options.config)
-                let (node, application) = try await buildApplication(configuration: configuration)
+                let node = try await AccordNode.open(configuration)
                 let database = try configuration.databaseLocation()
-                node.logger.info("node starting", metadata: ["address": "\(configuration.host):\(configuration.port)", "database": "\(database)"])
+                var role: FederationRole?
                 do {
-                    try await application.runService()
+                    role = try await federation.start(store: node.store, logger: node.logger)
                 } catch {
                     await node.close()
                     throw error
                 }
-                await node.close()
+                node.logger.info("node starting", metadata: [
+                    "address": "\(configuration.host):\(configuration.port)", "database": "\(database)",
+                    "federation": "\(federation.summary)",
+                ])
+                try await serve(node, federation: role)
             }
         }
+    }
+}
+
+/// How a node joins the federation (all optional: without --hub the node runs on its own).
+struct NodeFederationOptions: ParsableArguments {
+    @Option(help: "The hub's federation endpoint host:port; enables the exchange.")
+    var hub: String?
+
+    @OptionGroup var pki: PKIOption
+
+    @Option(help: "This node's participant ID, e.g. MAR-INTERIOR (its certificates in --pki).")
+    var participant: String?
+
+    @Option(help: "host:port to accept pushed deliveries on; without it the node pulls from the hub.")
+    var federationListen: String?
+
+    @Option(help: "Seconds between re-reads of the CRL file.")
+    var crlRefresh = 60
+
+    var summary: String {
+        guard let hub else { return "off" }
+        return "\(participant ?? "?") via \(hub), \(federationListen.map { "push on \($0)" } ?? "pull")"
+    }
+
+    func start(store: SQLStore, logger: Logger) async throws -> FederationRole? {
+        guard let hub else { return nil }
+        guard let endpoint = FederationEndpoint(parsing: hub) else { throw ValidationError("--hub must be host:port") }
+        guard let id = participant.flatMap(ParticipantID.init) else { throw ValidationError("--participant (e.g. MAR-INTERIOR) is required with --hub") }
+        var listen: (host: String, port: Int)?
+        if let federationListen {
+            guard let parsed = FederationEndpoint(parsing: federationListen) else { throw ValidationError("--federation-listen must be host:port") }
+            listen = (parsed.host, parsed.port)
+        }
+        let materials = try FederationMaterials.load(pki: pki.directory, participant: id, tlsRole: .node)
+        return .node(try await NodeExchangeRuntime.start(
+            store: store, materials: materials, hub: endpoint, listen: listen, crlFile: pki.directory.crlURL, crlRefresh: .seconds(crlRefresh), logger: logger
+        ))
     }
 }
 

@@ -22,7 +22,8 @@ import Testing
         #expect(try DatabaseLocation(url: "./x.sqlite") == .sqlite(path: "./x.sqlite"))
         #expect(try DatabaseLocation(url: "postgres://u:secret@db:5432/accord").isPostgres)
         #expect(DatabaseLocation.postgres(url: "postgres://u:secret@db:5432/accord").description == "postgres://u:***@db:5432/accord")
-        for bad in ["mysql://x/y", "postgres://", "postgres://host", "sqlite:", "", "accord"] {
+        #expect(try DatabaseLocation(url: "postgres://u:p@db/accord?sslmode=disable&schema=hub_1").isPostgres)
+        for bad in ["mysql://x/y", "postgres://", "postgres://host", "sqlite:", "", "accord", "postgres://u:p@db/a?schema=Hub", "postgres://u:p@db/a?schema=x;drop"] {
             #expect(throws: StorageError.invalidDatabaseURL("", "")) { try DatabaseLocation(url: bad) }
         }
     }
