@@ -245,7 +245,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AccordServerTests",
-            dependencies: ["AccordServer", "AccordTesting", "Casework", "AccordCore", "Federation", "Exchange", .product(name: "X509", package: "swift-certificates")],
+            dependencies: [
+                "AccordServer", "AccordTesting", "Casework", "AccordCore", "Federation", "Exchange", "Gateway", "Storage",
+                .product(name: "X509", package: "swift-certificates"), .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

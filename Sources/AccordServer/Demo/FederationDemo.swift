@@ -65,7 +65,7 @@ public struct FederationDemo: Sendable {
         let moroccoStore = try await open("node-mar")
 
         // Morocco listens on a port chosen now; the configuration tells the hub where.
-        let moroccoPort = try Self.freePort()
+        let moroccoPort = try LoopbackPorts.free()
         let configuration = FederationConfiguration(
             serial: Int(now.timeIntervalSince1970), issuedAt: now, hub: Self.hub,
             participants: [
@@ -130,7 +130,8 @@ public struct FederationDemo: Sendable {
         )
     }
 
-    static func sample(_ type: MessageType, from signer: any MessageSigner, to recipient: ParticipantID) throws -> [UInt8] {
+    /// A sample message of `type`, freshly identified and signed.
+    public static func sample(_ type: MessageType, from signer: any MessageSigner, to recipient: ParticipantID) throws -> [UInt8] {
         var message = MessageExamples.message(type)
         let now = Date()
         message.envelope.messageID = .init()
@@ -140,18 +141,5 @@ public struct FederationDemo: Sendable {
         message.envelope.createdAt = now
         message.envelope.expiresAt = now.addingTimeInterval(30 * 86_400)
         return try MessageCodec.sign(message, encoding: type == .decision ? .xml : .json, with: signer)
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        guard bound == 0 else { throw GatewayError(code: "gateway.listen_failed", reason: "no free port") }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }
