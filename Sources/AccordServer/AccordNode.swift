@@ -94,7 +94,10 @@ public final class AccordNode: Sendable {
         CaseworkAPI(service: service, authenticator: TokenAuthenticator(authentication: try authentication(), tokens: SQLTokenRepository(store: store)))
             .register(on: router)
         let gate = SessionGate(authentication: try authentication(), sessions: SQLSessionRepository(store: store), store: store, configuration: configuration)
-        try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName, gate: gate).register(on: router)
+        var console = try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName, gate: gate)
+        console.federation = federation?.overview
+        console.register(on: router)
+        federation?.addMetricsRoute(to: router)
         return router
     }
 

@@ -4,10 +4,12 @@ public import Foundation
 public import Gateway
 public import Hummingbird
 import HummingbirdTLS
+public import Prometheus
 import ServiceLifecycle
 public import Logging
 public import Storage
 import X509
+public import Crypto
 
 /// What one participant's installation needs to join the federation, read from a PKI directory
 /// (`accord pki …`): the federation CA and current CRL, its TLS identity and its signer.
@@ -16,16 +18,21 @@ public struct FederationMaterials: Sendable {
     public let tls: TLSIdentity
     public let signer: P256MessageSigner
     public let signerCertificatePEM: String
+    /// The signer's key also signs the message log's checkpoints, so that any participant can
+    /// check an inclusion proof with the certificate the federation configuration lists.
+    public let checkpointKey: P256.Signing.PrivateKey
 
     public static func load(pki: PKIDirectory, participant: ParticipantID, tlsRole: CertificateRole) throws -> FederationMaterials {
         let authority = try Certificate(pemEncoded: String(contentsOf: pki.url.appendingPathComponent("ca.pem"), encoding: .utf8))
         let crl = try RevocationList(pemEncoded: String(contentsOf: pki.crlURL, encoding: .utf8))
         let signerPEM = try String(contentsOf: pki.certificateURL(participant, .signer), encoding: .utf8)
+        let signerKeyPEM = try String(contentsOf: pki.keyURL(participant, .signer), encoding: .utf8)
         return FederationMaterials(
             trust: TrustState(try FederationTrust(authority: authority, revocationList: crl)),
             tls: try TLSIdentity(certificateFile: pki.certificateURL(participant, tlsRole).path, keyFile: pki.keyURL(participant, tlsRole).path),
-            signer: try P256MessageSigner(participant: participant, privateKeyPEM: String(contentsOf: pki.keyURL(participant, .signer), encoding: .utf8), certificatePEM: signerPEM),
-            signerCertificatePEM: signerPEM
+            signer: try P256MessageSigner(participant: participant, privateKeyPEM: signerKeyPEM, certificatePEM: signerPEM),
+            signerCertificatePEM: signerPEM,
+            checkpointKey: try P256.Signing.PrivateKey(pemRepresentation: signerKeyPEM)
         )
     }
 
@@ -45,6 +52,23 @@ public struct FederationMaterials: Sendable {
                 logger.error("cannot load the CRL from \(file.path): \(error)")
             }
         }
+    }
+}
+
+extension FederationMaterials {
+    /// Signs a checkpoint of the message log every `interval` (when it grew) and once more when
+    /// cancelled, so at most one interval of entries rests on the hash chain alone.
+    func checkpointLoop(_ store: SQLExchangeStore, every interval: Duration, logger: Logger) async {
+        let origin = "accord-exchange-log/\(signer.participant)"
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            do {
+                try await store.checkpoint(origin: origin, key: checkpointKey, at: Date())
+            } catch {
+                logger.error("message log checkpoint failed: \(error)")
+            }
+        }
+        _ = try? await store.checkpoint(origin: origin, key: checkpointKey, at: Date())
     }
 }
 
@@ -104,30 +128,39 @@ public final class FederationListener: Sendable {
 public struct HubRuntime: Sendable {
     public let service: HubService
     public let listener: FederationListener
+    public let metrics: PrometheusCollectorRegistry
+    let client: FederationClient
     let background: [Task<Void, Never>]
 
     public static func start(
         store: SQLStore, materials: FederationMaterials, configuration: FederationConfiguration, crlFile: URL?,
-        host: String, port: Int, crlRefresh: Duration = .seconds(60), retry: RetryPolicy = RetryPolicy(), logger: Logger = Logger(label: "accord.hub")
+        host: String, port: Int, crlRefresh: Duration = .seconds(60), checkpointInterval: Duration = .seconds(60), retry: RetryPolicy = RetryPolicy(),
+        logger: Logger = Logger(label: "accord.hub")
     ) async throws -> HubRuntime {
         let state = await FederationState(trust: materials.trust, configuration: configuration)
         let signed = try SignedConfiguration.sign(configuration, with: materials.signer)
         var service = HubService(state: state, store: SQLExchangeStore(store: store), logger: logger)
         service.configurationPublisher = { signed }
+        let registry = PrometheusCollectorRegistry()
+        service.metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let hub = service
         let listener = try await FederationListener.start(identity: materials.tls, trust: materials.trust, clientRoles: [.node], host: host, port: port, logger: logger) {
             hub.addRoutes(to: $0)
         }
-        let worker = DeliveryWorker(hub: hub, client: try FederationClient(identity: materials.tls, trust: materials.trust), retry: retry)
-        var background = [Task { await worker.run() }]
+        let client = try FederationClient(identity: materials.tls, trust: materials.trust)
+        let worker = DeliveryWorker(hub: hub, client: client, retry: retry)
+        let exchangeStore = SQLExchangeStore(store: store)
+        var background = [Task { await worker.run() }, Task { await materials.checkpointLoop(exchangeStore, every: checkpointInterval, logger: logger) }]
         if let crlFile {
             background.append(Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, logger: logger) })
         }
-        return HubRuntime(service: hub, listener: listener, background: background)
+        return HubRuntime(service: hub, listener: listener, metrics: registry, client: client, background: background)
     }
 
     public func stop() async {
         for task in background { task.cancel() }
+        for task in background { await task.value }
+        client.closeIdleConnections()
         await listener.stop()
     }
 }
@@ -137,11 +170,12 @@ public struct HubRuntime: Sendable {
 public struct NodeExchangeRuntime: Sendable {
     public let service: NodeService
     public let listener: FederationListener?
+    public let metrics: PrometheusCollectorRegistry
     let background: [Task<Void, Never>]
 
     public static func start(
         store: SQLStore, materials: FederationMaterials, hub: FederationEndpoint, listen: (host: String, port: Int)?,
-        crlFile: URL? = nil, crlRefresh: Duration = .seconds(60), logger: Logger = Logger(label: "accord.node.exchange")
+        crlFile: URL? = nil, crlRefresh: Duration = .seconds(60), checkpointInterval: Duration = .seconds(60), logger: Logger = Logger(label: "accord.node.exchange")
     ) async throws -> NodeExchangeRuntime {
         let client = try FederationClient(identity: materials.tls, trust: materials.trust)
         let response = try await client.send("GET", "/federation/v1/configuration", to: hub, expecting: nil, roles: [.hub])
@@ -152,23 +186,30 @@ public struct NodeExchangeRuntime: Sendable {
             throw FederationError.senderMismatch("the hub at \(hub.host):\(hub.port) is \(response.peer.participant), but the configuration names \(configuration.hub)")
         }
         let state = await FederationState(trust: materials.trust, configuration: configuration)
-        let service = NodeService(signer: materials.signer, state: state, inbox: SQLExchangeStore(store: store), client: client, hubEndpoint: hub, logger: logger)
-        var background: [Task<Void, Never>] = []
+        var service = NodeService(signer: materials.signer, state: state, inbox: SQLExchangeStore(store: store), client: client, hubEndpoint: hub, logger: logger)
+        let registry = PrometheusCollectorRegistry()
+        service.metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
+        let exchangeStore = SQLExchangeStore(store: store)
+        var background = [Task { await materials.checkpointLoop(exchangeStore, every: checkpointInterval, logger: logger) }]
         if let crlFile {
             background.append(Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, logger: logger) })
         }
         if let listen {
+            let node = service
             let listener = try await FederationListener.start(identity: materials.tls, trust: materials.trust, clientRoles: [.hub], host: listen.host, port: listen.port, logger: logger) {
-                service.addRoutes(to: $0)
+                node.addRoutes(to: $0)
             }
-            return NodeExchangeRuntime(service: service, listener: listener, background: background)
+            return NodeExchangeRuntime(service: service, listener: listener, metrics: registry, background: background)
         }
-        background.append(Task { await service.runPullLoop() })
-        return NodeExchangeRuntime(service: service, listener: nil, background: background)
+        let node = service
+        background.append(Task { await node.runPullLoop() })
+        return NodeExchangeRuntime(service: service, listener: nil, metrics: registry, background: background)
     }
 
     public func stop() async {
         for task in background { task.cancel() }
+        for task in background { await task.value }
+        service.client.closeIdleConnections()
         await listener?.stop()
     }
 }

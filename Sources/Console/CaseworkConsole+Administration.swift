@@ -7,7 +7,8 @@ extension CaseworkConsole {
     func signedIn(_ session: ConsoleSession) -> SignedIn {
         let grants = session.caller.grants ?? []
         return SignedIn(name: session.displayName, csrf: session.csrfToken,
-                        canAudit: service.policy.allows(grants, .viewAudit), canAdminister: service.policy.allows(grants, .administer))
+                        canAudit: service.policy.allows(grants, .viewAudit), canAdminister: service.policy.allows(grants, .administer),
+                        canSeeFederation: canSeeFederation(session))
     }
 
     func require(_ permission: Permission, _ session: ConsoleSession) throws {

@@ -12,6 +12,8 @@ public struct CaseworkConsole: Sendable {
     let gate: any ConsoleGate
     let library: MustacheLibrary
     let stylesheet: ByteBuffer
+    /// On a hub: the federation overview for the operators' page.
+    public var federation: (@Sendable () async throws -> FederationOverview)?
 
     /// Loads the templates and stylesheet shipped with the module.
     public static func load(service: CaseworkService, nodeName: String, gate: any ConsoleGate) async throws -> CaseworkConsole {
@@ -45,6 +47,7 @@ public struct CaseworkConsole: Sendable {
         }
         console.get("persons") { request, _ in try await personSearch(request, session: requireSession(request)) }
         registerAdministration(on: console)
+        registerFederation(on: console)
     }
 
     func html(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {

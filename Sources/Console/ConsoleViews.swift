@@ -46,6 +46,7 @@ struct SignedIn {
     let csrf: String
     var canAudit = false
     var canAdminister = false
+    var canSeeFederation = false
 }
 
 struct UserRow {

@@ -59,6 +59,7 @@ public struct DeliveryWorker: Sendable {
         } catch {
             let now = hub.state.now
             let retryAt = retry.nextAttempt(after: item.attempts + 1, now: now)
+            hub.metrics.failedAttempt(to: item.recipient, deadLetter: retryAt == nil)
             if retryAt == nil {
                 hub.logger.error("dead letter: \(item.key) to \(item.recipient) after \(item.attempts + 1) attempts: \(error)")
             }

@@ -1,3 +1,4 @@
+import AccordCore
 public import Exchange
 public import Federation
 public import Foundation
@@ -12,6 +13,7 @@ public struct HubService: Sendable {
     public let state: FederationState
     public let store: any HubMessageStore
     public let logger: Logger
+    public var metrics = GatewayMetrics()
 
     public init(state: FederationState, store: any HubMessageStore, logger: Logger = Logger(label: "accord.hub")) {
         self.state = state
@@ -63,9 +65,11 @@ public struct HubService: Sendable {
                 admitted = try HubIntake.admit(bytes, peer: peer, configuration: state.configuration, signers: state.signers, now: state.now)
             } catch {
                 logger.notice("refused a message from \(peer.participant): \(error)")
+                metrics.refused(code: (error as? any AccordError)?.code ?? "federation.invalid")
                 throw error
             }
             let item = try await store.accept(admitted, at: state.now)
+            metrics.accepted(from: peer.participant)
             return try FederationResponses.json(Acceptance(item), status: .accepted)
         }
         group.get("messages/:messageID") { request, context -> Response in
@@ -122,7 +126,9 @@ public struct HubService: Sendable {
         }
         let original = try MessageCodec.open(item.payload, trust: state.signers, now: nil)
         _ = try ReceiptIssuer.check(receipt, for: item.payload, message: original.message, trust: state.signers, now: state.now)
-        try await store.delivered(key, receipt: receipt, at: state.now)
+        let now = state.now
+        try await store.delivered(key, receipt: receipt, at: now)
+        if item.state == .queued { metrics.delivered(to: recipient, after: now.timeIntervalSince(item.acceptedAt)) }
         return try await store.item(key) ?? item
     }
 }

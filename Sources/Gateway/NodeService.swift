@@ -16,6 +16,7 @@ public struct NodeService: Sendable {
     public let client: FederationClient
     public let hubEndpoint: FederationEndpoint
     public let logger: Logger
+    public var metrics = GatewayMetrics()
 
     public init(
         signer: any MessageSigner, state: FederationState, inbox: any NodeInboxStore, client: FederationClient, hubEndpoint: FederationEndpoint,
@@ -40,7 +41,9 @@ public struct NodeService: Sendable {
             throw FederationError(code: "federation.wrong_recipient", reason: "the message is for \(inbound.message.envelope.recipient), not \(participant)", category: .forbidden)
         }
         let issuer = self.issuer
-        return try await inbox.receive(inbound, at: state.now) { try await issuer.receipt(for: $0) }.receipt
+        let result = try await inbox.receive(inbound, at: state.now) { try await issuer.receipt(for: $0) }
+        if result.isNew { metrics.received(from: inbound.message.envelope.sender) }
+        return result.receipt
     }
 
     /// The push endpoint: only the hub may deliver.

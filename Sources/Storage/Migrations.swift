@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -310,6 +310,28 @@ enum Migrations {
             }
         case .postgres:
             return tables + ["CREATE TRIGGER exchange_log_append_only BEFORE UPDATE OR DELETE ON exchange_log FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"]
+        }
+    }
+
+    /// Signed checkpoints of the message log (size, Merkle root, time, signature by the
+    /// installation's federation signer), append-only like the log itself.
+    static let exchangeCheckpoints = Migration(id: "0009_exchange_checkpoints") { dialect in
+        let table = """
+            CREATE TABLE exchange_checkpoints (
+                size BIGINT PRIMARY KEY,
+                origin TEXT NOT NULL,
+                root TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                signature TEXT NOT NULL
+            )
+            """
+        switch dialect {
+        case .sqlite:
+            return [table] + ["UPDATE", "DELETE"].map { operation in
+                "CREATE TRIGGER exchange_checkpoints_no_\(operation.lowercased()) BEFORE \(operation) ON exchange_checkpoints BEGIN SELECT RAISE(ABORT, 'exchange_checkpoints is append-only'); END"
+            }
+        case .postgres:
+            return [table, "CREATE TRIGGER exchange_checkpoints_append_only BEFORE UPDATE OR DELETE ON exchange_checkpoints FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"]
         }
     }
 }

@@ -101,6 +101,31 @@ public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
         return counts
     }
 
+    /// Per recipient: messages queued, delivered and failed, and when the oldest queued one was
+    /// accepted.
+    public func queues() async throws -> [(recipient: ParticipantID, counts: [DeliveryState: Int], oldestQueued: Date?)] {
+        let rows = try await store.database.raw("""
+            SELECT recipient, state, COUNT(*) AS n, MIN(accepted_at) AS oldest FROM exchange_outbox GROUP BY recipient, state ORDER BY recipient
+            """).all()
+        var result: [ParticipantID: ([DeliveryState: Int], Date?)] = [:]
+        for row in rows {
+            let recipient = try row.parsed("recipient", ParticipantID.init)
+            guard let state = DeliveryState(rawValue: try row.text("state")) else { continue }
+            var entry = result[recipient] ?? ([:], nil)
+            entry.0[state] = try row.integer("n")
+            if state == .queued { entry.1 = try row.date("oldest") }
+            result[recipient] = entry
+        }
+        return result.keys.sorted { $0.rawValue < $1.rawValue }.map { ($0, result[$0]!.0, result[$0]!.1) }
+    }
+
+    /// The most recent dead letters (deliveries given up after the retry limit).
+    public func deadLetters(limit: Int = 100) async throws -> [(item: OutboxItem, failedAt: Date?)] {
+        try await store.database.raw("""
+            SELECT * FROM exchange_outbox WHERE state = 'failed' ORDER BY settled_at DESC LIMIT \(bind: limit)
+            """).all().map { (try Self.item($0), try $0.optionalDate("settled_at")) }
+    }
+
     static func item(_ row: any SQLRow) throws -> OutboxItem {
         OutboxItem(
             key: MessageKey(sender: try row.parsed("sender", ParticipantID.init), messageID: try row.parsed("message_id", Message.ID.init)),
@@ -182,6 +207,11 @@ public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
                     \(bind: key.messageID.rawValue), \(bind: type.rawValue), \(bind: digest), \(bind: SQLAuditLog.hex(chain)))
             """).run()
         return sequence
+    }
+
+    /// How many entries the message log holds.
+    public func logSize() async throws -> Int {
+        try await store.database.raw("SELECT COUNT(*) AS n FROM exchange_log").first()?.integer("n") ?? 0
     }
 
     public func logEntries() async throws -> [LogEntry] {

@@ -19,6 +19,10 @@ extension SQLRow {
         Date(millisecondsSince1970: try decode(column: column, as: Int64.self))
     }
 
+    func optionalDate(_ column: String) throws -> Date? {
+        try decodeNil(column: column) ? nil : date(column)
+    }
+
     /// Decodes a value that must parse, or reports the stored record as corrupt.
     func parsed<T>(_ column: String, _ parse: (String) -> T?) throws -> T {
         let raw = try text(column)

@@ -4,7 +4,7 @@ public import Federation
 public import Foundation
 public import Gateway
 import Logging
-import Storage
+public import Storage
 
 /// The federation part of `accord demo`: a hub and two nodes in this process, each with its own
 /// SQLite database, over mutual TLS with a generated federation PKI. Belgium (the requesting
@@ -36,8 +36,10 @@ public struct FederationDemo: Sendable {
         }
     }
 
-    /// Creates the PKI (once), opens the three databases and starts everything.
-    public func start(logger: Logger) async throws -> Running {
+    /// Creates the PKI (once), opens the three databases and starts everything. `database`
+    /// names where each installation keeps its data (`hub`, `node-bel`, `node-mar`); SQLite files
+    /// in the directory by default.
+    public func start(logger: Logger, database: ((String) -> DatabaseLocation)? = nil, retry: RetryPolicy = RetryPolicy(initialDelay: 0.2, maximumDelay: 30, maximumAttempts: 20)) async throws -> Running {
         let pki = PKIDirectory(directory.appendingPathComponent("pki"))
         let now = Date()
         if !pki.exists {
@@ -55,7 +57,8 @@ public struct FederationDemo: Sendable {
 
         var stores: [SQLStore] = []
         func open(_ name: String) async throws -> SQLStore {
-            let store = try await SQLStore.open(.sqlite(path: directory.appendingPathComponent("\(name).sqlite").path), logger: logger)
+            let location = database?(name) ?? .sqlite(path: directory.appendingPathComponent("\(name).sqlite").path)
+            let store = try await SQLStore.open(location, logger: logger)
             _ = try await Migrator(store: store).migrate(logger: logger)
             stores.append(store)
             return store
@@ -80,7 +83,7 @@ public struct FederationDemo: Sendable {
         )
         let hub = try await HubRuntime.start(
             store: hubStore, materials: hubMaterials, configuration: configuration, crlFile: pki.crlURL, host: host, port: 0,
-            retry: RetryPolicy(initialDelay: 0.2, maximumDelay: 30, maximumAttempts: 20), logger: logger
+            retry: retry, logger: logger
         )
         let hubEndpoint = FederationEndpoint(host: host, port: hub.listener.port)
         let morocco = try await NodeExchangeRuntime.start(store: moroccoStore, materials: moroccoMaterials, hub: hubEndpoint, listen: (host, moroccoPort), logger: logger)

@@ -1,0 +1,39 @@
+public import Crypto
+public import Foundation
+
+/// Proof that one log entry is in a signed checkpoint, checkable offline by anyone who has the
+/// log owner's public key: the entry's canonical bytes, its index, the RFC 6962 audit path and
+/// the checkpoint. A participant also compares the entry's digest with SHA-256 of the message
+/// it sent or received.
+public struct LogInclusionProof: Sendable, Codable, Equatable {
+    public static let format = "accord-inclusion-proof/1"
+
+    public let format: String
+    /// The entry exactly as hashed (text, one field per line).
+    public let entry: String
+    /// Zero-based leaf index.
+    public let index: Int
+    public let path: [String]
+    public let checkpoint: Checkpoint
+
+    public init(entry: [UInt8], index: Int, path: [MerkleTree.Hash], checkpoint: Checkpoint) {
+        self.format = Self.format
+        self.entry = String(decoding: entry, as: UTF8.self)
+        self.index = index
+        self.path = path.map { Data($0).base64EncodedString() }
+        self.checkpoint = checkpoint
+    }
+
+    /// Every problem with the proof under `key` (none: the entry is in the signed log).
+    public func problems(key: P256.Signing.PublicKey) -> [String] {
+        var problems: [String] = []
+        if format != Self.format { problems.append("unknown proof format \(format)") }
+        if !checkpoint.verify(with: key) { problems.append("the checkpoint's signature does not verify with this key") }
+        let hashes = path.compactMap { Data(base64Encoded: $0).map(Array.init) }
+        if hashes.count != path.count || hashes.contains(where: { $0.count != 32 }) { problems.append("the audit path is malformed") }
+        if !MerkleTree.verifyInclusion(leaf: MerkleTree.leafHash(Array(entry.utf8)), index: index, size: checkpoint.size, proof: hashes, root: checkpoint.root) {
+            problems.append("the entry is not at index \(index) of the checkpoint's tree of \(checkpoint.size)")
+        }
+        return problems
+    }
+}
