@@ -10,7 +10,7 @@ import SQLKit
 /// state change that matters is one transaction: a message is logged and queued together; a
 /// received message is logged, stored and answered with its receipt together.
 public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
-    let store: SQLStore
+    public let store: SQLStore
 
     public init(store: SQLStore) {
         self.store = store

@@ -1,4 +1,4 @@
-import AccordServer
+@testable import AccordServer
 import AccordTesting
 import Foundation
 import Logging
@@ -16,6 +16,19 @@ import Testing
         for round in 1...2 {
             let running = try await demo.start(logger: logger)
             let summary = try await FederationDemo.exchange(running, count: 3, timeout: .seconds(30))
+            // Operations: Prometheus counters and the console's overview.
+            let role = FederationRole.hub(running.hub)
+            let overview = try #require(role.overview)
+            let seen = try await overview()
+            #expect(seen.participants.map(\.id).sorted() == ["BEL-DOFI", "EUE-HUB", "MAR-INTERIOR"])
+            #expect(seen.queues.map { "\($0.recipient):\($0.delivered)" } == ["BEL-DOFI:\(3 * round)", "MAR-INTERIOR:\(3 * round)"])
+            #expect(seen.deadLetters.isEmpty)
+            let metrics = running.hub.metrics.emitToString()
+            #expect(metrics.contains(#"accord_federation_messages_accepted_total{sender="BEL-DOFI"} 3"#), "\(metrics)")
+            #expect(metrics.contains(#"accord_federation_deliveries_total{recipient="MAR-INTERIOR",outcome="delivered"} 3"#))
+            #expect(metrics.contains("accord_federation_delivery_latency_seconds_count 6"))
+            #expect(FederationRole.node(running.morocco).overview == nil)
+            #expect(running.morocco.metrics.emitToString().contains(#"accord_federation_messages_received_total{sender="BEL-DOFI"} 3"#))
             let stopping = ContinuousClock.now
             await running.stop()
             #expect(stopping.duration(to: .now) < .seconds(10), "stopping must not wait for a long-poll to end")
