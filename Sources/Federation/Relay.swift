@@ -72,8 +72,11 @@ public protocol HubMessageStore: Sendable {
     /// Logs and queues `message`. A message already accepted (same sender and ID) is not logged
     /// again: the existing item is returned, so a retried submission is harmless.
     func accept(_ message: AdmittedMessage, at time: Date) async throws -> OutboxItem
-    /// Queued items whose next attempt is due, oldest first; only for `recipient` when given.
-    func due(recipient: ParticipantID?, limit: Int, now: Date) async throws -> [OutboxItem]
+    /// Queued items for `recipients` whose next attempt is due, oldest first.
+    func due(recipients: [ParticipantID], limit: Int, now: Date) async throws -> [OutboxItem]
+    /// Dead-letters what `recipients` (pull nodes) have not fetched since before `cutoff`;
+    /// returns the items given up.
+    func expire(recipients: [ParticipantID], acceptedBefore cutoff: Date, reason: String, at time: Date) async throws -> [OutboxItem]
     func item(_ key: MessageKey) async throws -> OutboxItem?
     /// Records the recipient's verified receipt. Idempotent.
     func delivered(_ key: MessageKey, receipt: [UInt8], at time: Date) async throws

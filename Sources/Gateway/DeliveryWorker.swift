@@ -13,6 +13,8 @@ public struct DeliveryWorker: Sendable {
     public var retry: RetryPolicy
     public var batchSize = 64
     public var idleDelay: Duration = .milliseconds(100)
+    /// How long a message waits for a pull node to fetch it before it becomes a dead letter.
+    public var pullExpiry: TimeInterval = 7 * 86_400
 
     public init(hub: HubService, client: FederationClient, retry: RetryPolicy = RetryPolicy()) {
         self.hub = hub
@@ -32,8 +34,15 @@ public struct DeliveryWorker: Sendable {
     @discardableResult
     public func runOnce() async throws -> Int {
         let configuration = hub.state.configuration
-        let due = try await hub.store.due(recipient: nil, limit: batchSize, now: hub.state.now).filter {
-            configuration.participant($0.recipient)?.delivery == .push
+        let now = hub.state.now
+        // Only push recipients: a long queue for an absent pull node must not hold up the others.
+        let push = configuration.participants.filter { $0.delivery == .push && $0.id != configuration.hub }.map(\.id)
+        let pull = configuration.participants.filter { $0.delivery == .pull }.map(\.id)
+        let due = try await hub.store.due(recipients: push, limit: batchSize, now: now)
+        for item in try await hub.store.expire(recipients: pull, acceptedBefore: now.addingTimeInterval(-pullExpiry),
+                                               reason: "not fetched within \(Int(pullExpiry)) s", at: now) {
+            hub.metrics.failedAttempt(to: item.recipient, deadLetter: true)
+            hub.logger.error("dead letter: \(item.key) to pull node \(item.recipient) was not fetched in time")
         }
         await withTaskGroup(of: Void.self) { group in
             for item in due {

@@ -89,7 +89,7 @@ public struct HubService: Sendable {
             let deadline = ContinuousClock.now + .seconds(wait)
             while true {
                 // A pull node gets its queued messages whatever their retry time: it asked.
-                let items = try await store.due(recipient: peer.participant, limit: limit, now: .distantFuture)
+                let items = try await store.due(recipients: [peer.participant], limit: limit, now: .distantFuture)
                 if !items.isEmpty || ContinuousClock.now >= deadline {
                     return try FederationResponses.json(items.map { PendingMessage(sender: $0.key.sender.rawValue, messageID: $0.key.messageID.rawValue, payload: Data($0.payload).base64EncodedString()) })
                 }

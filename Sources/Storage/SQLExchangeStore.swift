@@ -45,19 +45,26 @@ public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
         return stored
     }
 
-    public func due(recipient: ParticipantID?, limit: Int, now: Date) async throws -> [OutboxItem] {
-        let rows: [any SQLRow]
-        if let recipient {
-            rows = try await store.database.raw("""
-                SELECT * FROM exchange_outbox WHERE state = 'queued' AND recipient = \(bind: recipient.rawValue) AND next_attempt_at <= \(bind: now.millisecondsSince1970)
-                ORDER BY log_index LIMIT \(bind: limit)
-                """).all()
-        } else {
-            rows = try await store.database.raw("""
-                SELECT * FROM exchange_outbox WHERE state = 'queued' AND next_attempt_at <= \(bind: now.millisecondsSince1970) ORDER BY log_index LIMIT \(bind: limit)
-                """).all()
+    public func due(recipients: [ParticipantID], limit: Int, now: Date) async throws -> [OutboxItem] {
+        guard !recipients.isEmpty else { return [] }
+        return try await store.database.raw("""
+            SELECT * FROM exchange_outbox WHERE state = 'queued' AND recipient IN (\(binds: recipients.map(\.rawValue)))
+                AND next_attempt_at <= \(bind: now.millisecondsSince1970)
+            ORDER BY log_index LIMIT \(bind: limit)
+            """).all().map(Self.item)
+    }
+
+    public func expire(recipients: [ParticipantID], acceptedBefore cutoff: Date, reason: String, at time: Date) async throws -> [OutboxItem] {
+        guard !recipients.isEmpty else { return [] }
+        let stale = try await store.database.raw("""
+            SELECT * FROM exchange_outbox WHERE state = 'queued' AND recipient IN (\(binds: recipients.map(\.rawValue)))
+                AND accepted_at < \(bind: cutoff.millisecondsSince1970)
+            ORDER BY log_index LIMIT 1000
+            """).all().map(Self.item)
+        for item in stale {
+            try await attemptFailed(item.key, error: reason, retryAt: nil, at: time)
         }
-        return try rows.map(Self.item)
+        return stale
     }
 
     public func item(_ key: MessageKey) async throws -> OutboxItem? {

@@ -123,7 +123,6 @@ struct LogCommand: AsyncParsableCommand {
                     await store.shutdown()
                     let encoder = JSONEncoder()
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                    encoder.dateEncodingStrategy = .iso8601
                     print(String(decoding: try encoder.encode(proofs), as: UTF8.self))
                 } catch {
                     await store.shutdown()
@@ -151,7 +150,6 @@ struct LogCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let decoder = JSONDecoder()
-                decoder.dateDecodingStrategy = .iso8601
                 let proofs = try decoder.decode([LogInclusionProof].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
                 let key = try signerKey(URL(fileURLWithPath: certificate))
                 let digest = try message.map { SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: $0))).map { String(format: "%02x", $0) }.joined() }
@@ -163,7 +161,8 @@ struct LogCommand: AsyncParsableCommand {
                     }
                     let summary = proof.entry.split(separator: "\n").dropFirst().joined(separator: " ")
                     if problems.isEmpty {
-                        print("ok: entry \(proof.index + 1) (\(summary)) is in checkpoint \(proof.checkpoint.origin) of \(proof.checkpoint.size) entries")
+                        let fields = proof.checkpointFields
+                        print("ok: entry \(proof.index + 1) (\(summary)) is in checkpoint \(fields?.origin ?? "?") of \(fields?.size ?? 0) entries")
                     } else {
                         failed = true
                         for problem in problems { print("error: exchange.proof_invalid: entry \(proof.index + 1): \(problem)") }

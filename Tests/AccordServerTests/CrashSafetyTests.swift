@@ -111,6 +111,28 @@ import Testing
             #expect(hubLog.problems.isEmpty)
             await hubStore.shutdown()
 
+            // The operator's and the participant's tools: verify the hub's log, prove one
+            // message's entries and check the proof offline against the sent bytes.
+            let hubArguments = ["--participant", "EUE-HUB", "--pki", federation.pki.url.path, "--database-url", ProcessFederation.url(federation.hubDatabase)]
+            let verify = try AccordProcess.run(["log", "verify"] + hubArguments)
+            #expect(verify.status == 0 && verify.output.contains("intact"), "\(verify.output)")
+            let sample = signed[Self.messages / 2]
+            let sampleID = try MessageCodec.open(sample, trust: belgium.service.state.signers, now: nil).message.envelope.messageID
+            let prove = try AccordProcess.run(["log", "prove", "BEL-DOFI/\(sampleID)"] + hubArguments)
+            #expect(prove.status == 0, "\(prove.output)")
+            let proofFile = federation.directory.appendingPathComponent("proof.json"), messageFile = federation.directory.appendingPathComponent("sent.bin")
+            try Data(prove.output.utf8).write(to: proofFile)
+            try Data(sample).write(to: messageFile)
+            let check = try AccordProcess.run([
+                "log", "check-proof", proofFile.path, "--certificate", federation.pki.certificateURL(ProcessFederation.hubID, .signer).path, "--message", messageFile.path,
+            ])
+            #expect(check.status == 0 && check.output.components(separatedBy: "ok: ").count == 3, "\(check.output)")
+            let wrongMessage = try AccordProcess.run([
+                "log", "check-proof", proofFile.path, "--certificate", federation.pki.certificateURL(ProcessFederation.hubID, .signer).path,
+                "--message", federation.pki.crlURL.path,
+            ])
+            #expect(wrongMessage.status == 1)
+
             // At Morocco: each message exactly once, one log entry each, nothing else.
             federation.morocco.stop()
             let moroccoStore = try await federation.open(federation.moroccoDatabase)

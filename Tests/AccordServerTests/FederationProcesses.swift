@@ -77,6 +77,20 @@ final class AccordProcess: @unchecked Sendable {
     }
 
     deinit { kill9() }
+
+    /// Runs an `accord` command to its end; returns its exit status and standard output.
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
 }
 
 /// A hub and Morocco's node as separate processes on one database kind, with Belgium's sending
@@ -129,12 +143,7 @@ struct ProcessFederation {
             }
         }
         let hubDatabase = try location("hub"), moroccoDatabase = try location("mar")
-        func url(_ location: DatabaseLocation) -> String {
-            switch location {
-            case .sqlite(let path): "sqlite:\(path)"
-            case .postgres(let url): url
-            }
-        }
+        let url = Self.url
         let hub = AccordProcess(name: "hub", arguments: [
             "hub", "serve", "--database-url", url(hubDatabase), "--data-dir", directory.appendingPathComponent("hub").path,
             "--pki", pki.url.path, "--registry", registry.path, "--port", "\(try LoopbackPorts.free())", "--federation-port", "\(hubPort)",
@@ -149,6 +158,14 @@ struct ProcessFederation {
             directory: directory, pki: pki, hub: hub, morocco: morocco, hubEndpoint: FederationEndpoint(host: "127.0.0.1", port: hubPort),
             hubDatabase: hubDatabase, moroccoDatabase: moroccoDatabase, schemas: schemas
         )
+    }
+
+    /// The command-line form of a database location.
+    static func url(_ location: DatabaseLocation) -> String {
+        switch location {
+        case .sqlite(let path): "sqlite:\(path)"
+        case .postgres(let url): url
+        }
     }
 
     /// Opens one of the processes' databases from the test (read side).

@@ -225,4 +225,32 @@ struct FederationHarness {
             #expect(log.entries == 4)  // two accepted, two delivered
         }
     }
+
+    /// A long queue for an absent pull node does not hold up push deliveries; what the pull node
+    /// never fetches becomes a dead letter after the expiry, and its sender sees it as failed.
+    @Test(arguments: TestDatabase.all)
+    func anAbsentPullNodeNeitherBlocksOthersNorWaitsForever(_ database: TestDatabase) async throws {
+        try await FederationHarness.run(database) { h in
+            var decisions: [[UInt8]] = []
+            for _ in 0..<70 {  // more than one delivery batch (64)
+                let decision = try h.federation.message(.decision, from: LiveFederation.morocco, to: LiveFederation.belgium)
+                _ = try await h.morocco.submit(decision)
+                decisions.append(decision)
+            }
+            let application = try h.federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco)
+            _ = try await h.belgium.submit(application)
+            try await h.worker.runOnce()
+            #expect(try await h.belgium.status(of: application) == .delivered)
+            #expect(try await h.hubOutbox.counts()[.queued] == 70)
+
+            var expiring = h.worker
+            expiring.pullExpiry = 0
+            try await Task.sleep(for: .milliseconds(5))
+            try await expiring.runOnce()
+            let counts = try await h.hubOutbox.counts()
+            #expect(counts[.failed] == 70 && counts[.queued] == 0, "\(counts)")
+            #expect(try await h.morocco.status(of: decisions[0]) == .failed)
+            #expect(try await h.belgium.pull() == 0)
+        }
+    }
 }
