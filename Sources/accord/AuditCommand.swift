@@ -38,15 +38,7 @@ struct AuditCommand: AsyncParsableCommand {
                 let (node, keys) = try await AuditCommand.open(options)
                 let result = try await node.auditLog.verify(key: keys.auditLogKey.publicKey)
                 await node.close()
-                print("audit trail: \(result.entries) entries, \(result.checkpoints) signed checkpoints, \(result.coveredByCheckpoint) entries covered by the latest")
-                if result.entries > result.coveredByCheckpoint {
-                    print("note: \(result.entries - result.coveredByCheckpoint) newest entries are protected by the hash chain only until the next checkpoint")
-                }
-                guard result.isIntact else {
-                    for problem in result.problems { print("error: \(problem.code): \(problem.message)") }
-                    throw ExitCode(1)
-                }
-                print("intact")
+                try reportVerification(of: "audit trail", entries: result.entries, checkpoints: result.checkpoints, covered: result.coveredByCheckpoint, problems: result.problems)
             }
         }
     }

@@ -73,12 +73,7 @@ struct LogCommand: AsyncParsableCommand {
                 let result = try await log.verifyLogAndCheckpoints(key: key)
                 let covered = try await log.checkpoints().last?.size ?? 0
                 await store.shutdown()
-                print("message log: \(result.entries) entries, \(result.checkpoints) signed checkpoints, \(covered) entries covered by the latest")
-                guard result.problems.isEmpty else {
-                    for problem in result.problems { print("error: \(problem.code): \(problem.message)") }
-                    throw ExitCode(1)
-                }
-                print("intact")
+                try reportVerification(of: "message log", entries: result.entries, checkpoints: result.checkpoints, covered: covered, problems: result.problems)
             }
         }
     }
@@ -179,4 +174,17 @@ func signerKey(_ file: URL) throws -> P256.Signing.PublicKey {
     let certificate = try Certificate(pemEncoded: String(contentsOf: file, encoding: .utf8))
     guard let key = P256.Signing.PublicKey(certificate.publicKey) else { throw ValidationError("\(file.lastPathComponent) does not hold a P-256 key") }
     return key
+}
+
+/// Prints what a log verification found; exits 1 when anything is wrong.
+func reportVerification(of name: String, entries: Int, checkpoints: Int, covered: Int, problems: [Diagnostic]) throws {
+    print("\(name): \(entries) entries, \(checkpoints) signed checkpoints, \(covered) entries covered by the latest")
+    if entries > covered {
+        print("note: \(entries - covered) newest entries are protected by the hash chain only until the next checkpoint")
+    }
+    guard problems.isEmpty else {
+        for problem in problems { print("error: \(problem.code): \(problem.message)") }
+        throw ExitCode(1)
+    }
+    print("intact")
 }
