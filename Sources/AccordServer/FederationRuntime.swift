@@ -175,33 +175,30 @@ public struct NodeExchangeRuntime: Sendable {
 
     public static func start(
         store: SQLStore, materials: FederationMaterials, hub: FederationEndpoint, listen: (host: String, port: Int)?,
-        crlFile: URL? = nil, crlRefresh: Duration = .seconds(60), checkpointInterval: Duration = .seconds(60), logger: Logger = Logger(label: "accord.node.exchange")
+        crlFile: URL? = nil, crlRefresh: Duration = .seconds(60), checkpointInterval: Duration = .seconds(60), configurationRefresh: Duration = .seconds(300),
+        logger: Logger = Logger(label: "accord.node.exchange")
     ) async throws -> NodeExchangeRuntime {
         let client = try FederationClient(identity: materials.tls, trust: materials.trust)
-        let response = try await client.send("GET", "/federation/v1/configuration", to: hub, expecting: nil, roles: [.hub])
-        guard response.status == 200 else { throw GatewayError.init(code: "gateway.no_configuration", reason: "the hub answered \(response.status) for its configuration") }
-        let signed = try JSONDecoder().decode(SignedConfiguration.self, from: Data(response.body))
-        let configuration = try await signed.verify(trust: materials.trust.current, at: Date())
-        guard response.peer.participant == configuration.hub else {
-            throw FederationError.senderMismatch("the hub at \(hub.host):\(hub.port) is \(response.peer.participant), but the configuration names \(configuration.hub)")
-        }
+        let configuration = try await NodeService.fetchConfiguration(client: client, hub: hub, trust: materials.trust)
         let state = await FederationState(trust: materials.trust, configuration: configuration)
         var service = NodeService(signer: materials.signer, state: state, inbox: SQLExchangeStore(store: store), client: client, hubEndpoint: hub, logger: logger)
         let registry = PrometheusCollectorRegistry()
         service.metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let exchangeStore = SQLExchangeStore(store: store)
-        var background = [Task { await materials.checkpointLoop(exchangeStore, every: checkpointInterval, logger: logger) }]
+        let node = service
+        var background = [
+            Task { await materials.checkpointLoop(exchangeStore, every: checkpointInterval, logger: logger) },
+            Task { await node.runConfigurationRefresh(every: configurationRefresh) },
+        ]
         if let crlFile {
             background.append(Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, logger: logger) })
         }
         if let listen {
-            let node = service
             let listener = try await FederationListener.start(identity: materials.tls, trust: materials.trust, clientRoles: [.hub], host: listen.host, port: listen.port, logger: logger) {
                 node.addRoutes(to: $0)
             }
             return NodeExchangeRuntime(service: service, listener: listener, metrics: registry, background: background)
         }
-        let node = service
         background.append(Task { await node.runPullLoop() })
         return NodeExchangeRuntime(service: service, listener: nil, metrics: registry, background: background)
     }

@@ -77,6 +77,43 @@ public struct NodeService: Sendable {
         return try decoder.decode(type, from: Data(response.body))
     }
 
+    /// Fetches the hub's signed configuration and verifies it: signed by a hub signer of the
+    /// federation, served by the participant it names as hub, without problems.
+    public static func fetchConfiguration(client: FederationClient, hub endpoint: FederationEndpoint, trust: TrustState) async throws -> FederationConfiguration {
+        let response = try await client.send("GET", "/federation/v1/configuration", to: endpoint, expecting: nil, roles: [.hub])
+        guard response.status == 200 else { throw GatewayError(code: "gateway.no_configuration", reason: "the hub answered \(response.status) for its configuration") }
+        let signed = try JSONDecoder().decode(SignedConfiguration.self, from: Data(response.body))
+        let configuration = try await signed.verify(trust: trust.current, at: trust.clock())
+        guard response.peer.participant == configuration.hub else {
+            throw FederationError.senderMismatch("the hub at \(endpoint.host):\(endpoint.port) is \(response.peer.participant), but the configuration names \(configuration.hub)")
+        }
+        return configuration
+    }
+
+    /// Fetches the configuration again and installs it (X-Road's periodic global configuration
+    /// download): new participants, agreements and signer certificates take effect, and signers
+    /// are re-checked against the current CRL. A lower serial is refused.
+    public func refreshConfiguration() async throws {
+        let configuration = try await Self.fetchConfiguration(client: client, hub: hubEndpoint, trust: state.trust)
+        let previous = state.configuration.serial
+        try await state.install(configuration)
+        if configuration.serial != previous { logger.notice("installed federation configuration serial \(configuration.serial)") }
+    }
+
+    /// Refreshes the configuration every `interval` until cancelled; failures are logged and
+    /// the configuration in force stays.
+    public func runConfigurationRefresh(every interval: Duration) async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: interval)
+            if Task.isCancelled { return }
+            do {
+                try await refreshConfiguration()
+            } catch {
+                logger.warning("cannot refresh the federation configuration: \(error)")
+            }
+        }
+    }
+
     /// Submits a signed message; the hub answers once it has logged and queued it.
     public func submit(_ signed: [UInt8]) async throws -> HubService.Acceptance {
         try Self.decode(HubService.Acceptance.self, try await call("POST", "/federation/v1/messages", body: signed))
