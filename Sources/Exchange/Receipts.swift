@@ -63,13 +63,19 @@ public struct ReceiptIssuer: Sendable {
     /// Checks a receipt the sender got back: it verifies, comes from the recipient, and names
     /// the message and the digest of the bytes that were sent.
     public static func check(_ receipt: [UInt8], for sent: [UInt8], message: CaseMessage, trust: any SignerTrustStore, now: Date? = nil) throws(ExchangeError) -> ReceiptBody {
-        let inbound = try MessageCodec.open(receipt, trust: trust, now: now)
-        guard case .receipt(let body) = inbound.message.body else { throw .messageInvalid("", "not a receipt") }
         let digest = SHA256.hash(data: sent).map { String(format: "%02x", $0) }.joined()
-        guard inbound.message.envelope.sender == message.envelope.recipient else {
-            throw .signerMismatch("the receipt comes from \(inbound.message.envelope.sender), not the recipient \(message.envelope.recipient)")
+        return try check(opened: try MessageCodec.open(receipt, trust: trust, now: now), sentDigest: digest,
+                         recipient: message.envelope.recipient, messageID: message.envelope.messageID)
+    }
+
+    /// The same check on a receipt already opened (its signature verified), for a message known
+    /// by its recipient, ID and digest (the hub's outbox keeps them; no need to re-open it).
+    public static func check(opened inbound: InboundMessage, sentDigest digest: String, recipient: ParticipantID, messageID: Message.ID) throws(ExchangeError) -> ReceiptBody {
+        guard case .receipt(let body) = inbound.message.body else { throw .messageInvalid("", "not a receipt") }
+        guard inbound.message.envelope.sender == recipient else {
+            throw .signerMismatch("the receipt comes from \(inbound.message.envelope.sender), not the recipient \(recipient)")
         }
-        guard body.receivedMessageID == message.envelope.messageID.rawValue, body.receivedDigest == digest else {
+        guard body.receivedMessageID == messageID.rawValue, body.receivedDigest == digest else {
             throw ExchangeError(code: "exchange.receipt_mismatch", reason: "the receipt does not name this message and these bytes")
         }
         return body

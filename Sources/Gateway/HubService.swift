@@ -124,8 +124,8 @@ public struct HubService: Sendable {
         guard let item = try await store.item(key), item.recipient == recipient else {
             throw FederationError(code: "federation.no_such_message", reason: "no message \(key) for \(recipient)", category: .notFound)
         }
-        let original = try MessageCodec.open(item.payload, trust: state.signers, now: nil)
-        _ = try ReceiptIssuer.check(receipt, for: item.payload, message: original.message, trust: state.signers, now: state.now)
+        // The receipt was opened (signature verified) above; the outbox knows what was sent.
+        _ = try ReceiptIssuer.check(opened: opened, sentDigest: item.digest, recipient: item.recipient, messageID: item.key.messageID)
         let now = state.now
         try await store.delivered(key, receipt: receipt, at: now)
         if item.state == .queued { metrics.delivered(to: recipient, after: now.timeIntervalSince(item.acceptedAt)) }
