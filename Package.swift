@@ -242,7 +242,8 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "AccordServer", "Casework", "AccordCore", "AccordTesting",
+                "Console", "AccordServer", "Casework", "AccordCore", "AccordTesting", "Identity",
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -83,9 +83,12 @@ extension AccordNode {
     }
 
     /// Runs `body` with a browser signed in as `user` (who is created with MFA and signs in with a code).
-    func withConsole<T: Sendable>(as user: String = "officer", grants: [RoleGrant] = [RoleGrant(role: "tester")], _ body: @escaping @Sendable (ConsoleBrowser) async throws -> T) async throws -> T {
+    func withConsole<T: Sendable>(
+        as user: String = "officer", grants: [RoleGrant] = [RoleGrant(role: "tester")], federation: FederationRole? = nil,
+        _ body: @escaping @Sendable (ConsoleBrowser) async throws -> T
+    ) async throws -> T {
         let secret = try await makeConsoleUser(user, grants: grants)
-        let application = Application(router: try await makeRouter())
+        let application = Application(router: try await makeRouter(federation: federation))
         return try await application.test(.router) { client in
             let browser = ConsoleBrowser(client: client)
             let signedIn = try await browser.signIn(user, password: Self.consolePassword, code: TOTP(secret: secret!).code(at: Date()))
