@@ -25,7 +25,7 @@ struct BenchCommand: AsyncParsableCommand {
                 applications Belgium → Morocco (push) and waits until each is delivered and its \
                 receipt is back at the hub. Then measures single-row durable inserts into the hub's \
                 database with the same concurrency. SQLite always; PostgreSQL with --postgres-url \
-                (tables go into fresh schemas there, dropped afterwards).
+                (tables go into fresh schemas bench_<run>_*, which are kept: drop them when done).
                 """
         )
 
