@@ -24,9 +24,27 @@ public struct DeliveryWorker: Sendable {
 
     /// Runs until cancelled.
     public func run() async {
+        var lastExpiry = ContinuousClock.now - .seconds(3_600)
         while !Task.isCancelled {
+            // The pull expiry sweep is a query of its own: once a minute, not on every pass.
+            if lastExpiry.duration(to: .now) > .seconds(60) {
+                try? await expireUnfetched()
+                lastExpiry = .now
+            }
             let delivered = (try? await runOnce()) ?? 0
             if delivered == 0 { try? await Task.sleep(for: idleDelay) }
+        }
+    }
+
+    /// Dead-letters what pull nodes have not fetched within `pullExpiry`.
+    public func expireUnfetched() async throws {
+        let configuration = hub.state.configuration
+        let now = hub.state.now
+        let pull = configuration.participants.filter { $0.delivery == .pull }.map(\.id)
+        for item in try await hub.store.expire(recipients: pull, acceptedBefore: now.addingTimeInterval(-pullExpiry),
+                                               reason: "not fetched within \(Int(pullExpiry)) s", at: now) {
+            hub.metrics.failedAttempt(to: item.recipient, deadLetter: true)
+            hub.logger.error("dead letter: \(item.key) to pull node \(item.recipient) was not fetched in time")
         }
     }
 
@@ -37,13 +55,7 @@ public struct DeliveryWorker: Sendable {
         let now = hub.state.now
         // Only push recipients: a long queue for an absent pull node must not hold up the others.
         let push = configuration.participants.filter { $0.delivery == .push && $0.id != configuration.hub }.map(\.id)
-        let pull = configuration.participants.filter { $0.delivery == .pull }.map(\.id)
         let due = try await hub.store.due(recipients: push, limit: batchSize, now: now)
-        for item in try await hub.store.expire(recipients: pull, acceptedBefore: now.addingTimeInterval(-pullExpiry),
-                                               reason: "not fetched within \(Int(pullExpiry)) s", at: now) {
-            hub.metrics.failedAttempt(to: item.recipient, deadLetter: true)
-            hub.logger.error("dead letter: \(item.key) to pull node \(item.recipient) was not fetched in time")
-        }
         await withTaskGroup(of: Void.self) { group in
             for item in due {
                 group.addTask { await deliver(item, to: configuration.participant(item.recipient)) }

@@ -246,7 +246,7 @@ struct FederationHarness {
             var expiring = h.worker
             expiring.pullExpiry = 0
             try await Task.sleep(for: .milliseconds(5))
-            try await expiring.runOnce()
+            try await expiring.expireUnfetched()
             let counts = try await h.hubOutbox.counts()
             #expect(counts[.failed] == 70 && counts[.queued] == 0, "\(counts)")
             #expect(try await h.morocco.status(of: decisions[0]) == .failed)
