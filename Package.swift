@@ -41,6 +41,28 @@ let package = Package(
         // Layer 1: the national case domain. Knows nothing of HTTP, SQL or files.
         .target(name: "Casework", dependencies: ["AccordCore", "Identity"], swiftSettings: swiftSettings),
 
+        // Layer 1: the readmission procedure — agreement profiles, legal clocks, the case as a
+        // fold of signed messages, the desk both sides work at. No SQL, no HTTP.
+        .target(
+            name: "Readmission",
+            dependencies: [
+                "AccordCore", "Exchange",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // Adapters: simulated national ID and civil registry, for the demo and the tests.
+        .target(
+            name: "SimulatedRegistries",
+            dependencies: ["AccordCore", "Readmission", "Exchange"],
+            path: "Adapters/Simulated",
+            exclude: ["README.md"],
+            resources: [.copy("registry.json")],
+            swiftSettings: swiftSettings
+        ),
+
         // Layer 1: RFC 6962 Merkle trees and signed checkpoints (audit trail, message log).
         .target(
             name: "Ledger",
@@ -92,7 +114,7 @@ let package = Package(
         .target(
             name: "Storage",
             dependencies: [
-                "AccordCore", "Casework", "Identity", "Ledger", "Exchange", "Federation",
+                "AccordCore", "Casework", "Identity", "Ledger", "Exchange", "Federation", "Readmission",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -146,7 +168,9 @@ let package = Package(
         .target(
             name: "AccordServer",
             dependencies: [
-                "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger", "Exchange", "Federation", "Gateway",
+                "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger", "Exchange", "Federation", "Gateway", "Readmission",
+                "SimulatedRegistries",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -220,6 +244,14 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ReadmissionTests",
+            dependencies: [
+                "Readmission", "Exchange", "AccordCore", "AccordTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

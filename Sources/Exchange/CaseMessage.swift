@@ -91,3 +91,15 @@ public enum MessageBody: Sendable, Equatable {
         }
     }
 }
+
+extension MessageBody {
+    /// The body alone as JSON (sorted members), for stores that keep what a message said.
+    public func jsonData() throws -> Data {
+        try MessageCodec.encoder.encode(AnyEncodable(content))
+    }
+
+    /// A body stored with `jsonData()`.
+    public static func decode(_ type: MessageType, json: Data) throws -> MessageBody {
+        try decode(type, from: json, decoder: MessageCodec.decoder)
+    }
+}

@@ -43,11 +43,12 @@ public struct ReceiptIssuer: Sendable {
         self.clock = clock
     }
 
-    /// The receipt for `inbound`; for a message already acknowledged, the stored receipt.
-    public func receipt(for inbound: InboundMessage) async throws -> [UInt8] {
+    /// The receipt for `inbound`, saying it was received at `time` (the clock's time when nil);
+    /// for a message already acknowledged, the stored receipt.
+    public func receipt(for inbound: InboundMessage, at time: Date? = nil) async throws -> [UInt8] {
         let original = inbound.message.envelope
         if let existing = try await store.receipt(sender: original.sender, messageID: original.messageID) { return existing }
-        let now = clock.now
+        let now = time ?? clock.now
         let receipt = CaseMessage(
             envelope: Envelope(
                 conversationID: original.conversationID, caseReference: original.caseReference, sender: signer.participant,

@@ -41,7 +41,9 @@ public struct NodeService: Sendable {
             throw FederationError(code: "federation.wrong_recipient", reason: "the message is for \(inbound.message.envelope.recipient), not \(participant)", category: .forbidden)
         }
         let issuer = self.issuer
-        let result = try await inbox.receive(inbound, at: state.now) { try await issuer.receipt(for: $0) }
+        // One instant for the receipt and the inbox: the legal clocks start at the receipt's time.
+        let now = state.now.truncatedToMilliseconds
+        let result = try await inbox.receive(inbound, at: now) { try await issuer.receipt(for: $0, at: now) }
         if result.isNew { metrics.received(from: inbound.message.envelope.sender) }
         return result.receipt
     }
@@ -69,6 +71,8 @@ public struct NodeService: Sendable {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         guard (200..<300).contains(response.status) else {
+            // 5xx: the hub could not take it now; only a 4xx is the hub's answer about the message.
+            if response.status >= 500 { throw GatewayError.transport("the hub answered \(response.status)") }
             if let failure = try? decoder.decode(FederationResponses.ErrorBody.self, from: Data(response.body)) {
                 throw FederationError(code: failure.error.code, reason: failure.error.message, category: response.status == 403 ? .forbidden : .invalidInput)
             }
@@ -122,12 +126,18 @@ public struct NodeService: Sendable {
     /// The delivery state of a message this node sent. `delivered` only when the recipient's
     /// receipt verifies here, against the bytes this node signed.
     public func status(of signed: [UInt8]) async throws -> DeliveryState {
+        try await track(signed).state
+    }
+
+    /// The delivery state with the recipient's receipt (verified against the bytes this node
+    /// signed) and what it says, once delivered.
+    public func track(_ signed: [UInt8]) async throws -> (state: DeliveryState, receipt: [UInt8]?, body: ReceiptBody?) {
         let original = try MessageCodec.open(signed, trust: state.signers, now: nil)
         let acceptance = try Self.decode(HubService.Acceptance.self, try await call("GET", "/federation/v1/messages/\(original.message.envelope.messageID)"))
-        guard acceptance.state == .delivered else { return acceptance.state }
-        guard let receipt = acceptance.receipt.flatMap({ Data(base64Encoded: $0) }) else { return .queued }
-        _ = try ReceiptIssuer.check(Array(receipt), for: signed, message: original.message, trust: state.signers, now: state.now)
-        return .delivered
+        guard acceptance.state == .delivered else { return (acceptance.state, nil, nil) }
+        guard let receipt = acceptance.receipt.flatMap({ Data(base64Encoded: $0) }) else { return (.queued, nil, nil) }
+        let body = try ReceiptIssuer.check(Array(receipt), for: signed, message: original.message, trust: state.signers, now: nil)
+        return (.delivered, Array(receipt), body)
     }
 
     /// One pull: fetches queued messages (waiting up to `wait` seconds), records each and

@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -333,5 +333,37 @@ enum Migrations {
         case .postgres:
             return [table, "CREATE TRIGGER exchange_checkpoints_append_only BEFORE UPDATE OR DELETE ON exchange_checkpoints FOR EACH ROW EXECUTE FUNCTION accord_refuse_change()"]
         }
+    }
+
+    /// Readmission cases as their events: messages sent and received (with receipts) and local
+    /// steps (identity checks, four-eyes proposals, clock events). A case is the fold of its rows.
+    static let readmission = Migration(id: "0010_readmission") { _ in
+        [
+            """
+            CREATE TABLE readmission_events (
+                seq BIGINT PRIMARY KEY,
+                case_id TEXT NOT NULL,
+                reference TEXT NOT NULL,
+                partner TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                message_id TEXT,
+                body TEXT,
+                detail TEXT,
+                actor TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                payload TEXT,
+                digest TEXT,
+                receipt TEXT,
+                received_at BIGINT,
+                delivery TEXT,
+                dedup_key TEXT
+            )
+            """,
+            "CREATE INDEX readmission_events_case ON readmission_events (case_id, seq)",
+            "CREATE UNIQUE INDEX readmission_events_dedup ON readmission_events (case_id, dedup_key)",
+            "CREATE UNIQUE INDEX readmission_events_message ON readmission_events (direction, partner, message_id)",
+            "CREATE INDEX readmission_events_delivery ON readmission_events (delivery)",
+        ]
     }
 }

@@ -162,6 +162,10 @@ public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
                     VALUES (\(bind: key.sender.rawValue), \(bind: key.messageID.rawValue), \(bind: envelope.messageType.rawValue), \(bind: inbound.digest),
                             \(bind: Data(inbound.bytes).base64EncodedString()), \(bind: Data(receiptBytes).base64EncodedString()), \(bind: at.millisecondsSince1970), \(bind: index))
                     """).run()
+                // The message's effect on its readmission case, in the same transaction as the receipt.
+                if SQLReadmissionStore.isCaseMessage(envelope.messageType) {
+                    try await SQLReadmissionStore.insert(SQLReadmissionStore.received(inbound, receipt: receiptBytes, at: at), db: db, dialect: dialect)
+                }
             }
         } catch {
             if let stored = try await storedReceipt(key) { return (stored, false) }

@@ -1,0 +1,77 @@
+public import AccordCore
+import Exchange
+import Federation
+public import Foundation
+public import Gateway
+public import Logging
+public import Readmission
+import SimulatedRegistries
+public import Storage
+
+/// The hub carries a node's readmission messages: submit and follow them through NodeService.
+struct HubReadmissionTransport: ReadmissionTransport {
+    let node: NodeService
+
+    func submit(_ signed: [UInt8]) async throws -> SubmissionResult {
+        do {
+            _ = try await node.submit(signed)
+            return .accepted
+        } catch let error as FederationError {
+            return .refused(code: error.code, message: error.reason)
+        }
+    }
+
+    func track(_ signed: [UInt8]) async throws -> TrackingResult {
+        let (state, receipt, body) = try await node.track(signed)
+        switch state {
+        case .queued: return TrackingResult(delivery: .queued)
+        case .failed: return TrackingResult(delivery: .failed, detail: "the hub gave up delivering it (dead letter)")
+        case .delivered: return TrackingResult(delivery: .delivered, receipt: receipt, receivedAt: body.flatMap { Timestamp.parse($0.receivedAt) })
+        }
+    }
+}
+
+/// A node's readmission desk, running over its exchange: the desk plus its background pass
+/// (resubmission, receipts, legal clocks).
+public struct ReadmissionRuntime: Sendable {
+    public let desk: ReadmissionDesk
+    let background: Task<Void, Never>
+
+    public static func start(
+        exchange: NodeExchangeRuntime, store: SQLStore, profiles: AgreementProfiles, registries: [any IdentityRegistry] = [],
+        clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(), interval: Duration = .seconds(2),
+        logger: Logger = Logger(label: "accord.readmission")
+    ) -> ReadmissionRuntime {
+        let desk = ReadmissionDesk(
+            signer: exchange.service.issuer.signer, store: SQLReadmissionStore(store: store), transport: HubReadmissionTransport(node: exchange.service),
+            profiles: profiles, registries: registries, clock: clock, configuration: configuration, logger: logger
+        )
+        return ReadmissionRuntime(desk: desk, background: Task { await desk.run(every: interval) })
+    }
+
+    public func stop() async {
+        background.cancel()
+        await background.value
+    }
+
+    /// The simulated national ID and civil registries (demo and tests).
+    public static func simulatedRegistries() throws -> [any IdentityRegistry] {
+        let population = try SimulatedPopulation.bundled()
+        return [SimulatedNationalIDRegistry(population: population), SimulatedCivilRegistry(population: population)]
+    }
+
+    /// Profiles/agreements of this repository or installation: `ACCORD_PROFILES` or ./Profiles.
+    public static func defaultAgreementsDirectory() -> URL {
+        let root = ProcessInfo.processInfo.environment["ACCORD_PROFILES"].map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "Profiles")
+        return root.appendingPathComponent("agreements")
+    }
+
+    /// Loads the agreement profiles; any error is fatal for the caller (an installation never runs on a broken agreement).
+    public static func loadProfiles(_ directory: URL) throws -> AgreementProfiles {
+        let (profiles, problems) = AgreementProfileFile.loadDirectory(directory)
+        if problems.contains(where: { $0.diagnostic.severity == .error }) {
+            throw ReadmissionError(code: "profiles.invalid", reason: problems.filter { $0.diagnostic.severity == .error }.map(\.description).joined(separator: "\n"))
+        }
+        return AgreementProfiles(profiles)
+    }
+}

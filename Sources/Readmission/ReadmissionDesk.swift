@@ -1,0 +1,386 @@
+public import AccordCore
+import Crypto
+public import Exchange
+public import Foundation
+import Logging
+
+/// A node's readmission desk: both sides of the procedure. Every step is a message signed with
+/// the node's key, written to the case history first and then handed to the hub, so nothing is
+/// lost when the hub is unreachable; delivery and receipts are followed until they come back.
+public struct ReadmissionDesk: Sendable {
+    public let participant: ParticipantID
+    public let signer: any MessageSigner
+    public let store: any ReadmissionStore
+    public let transport: any ReadmissionTransport
+    public let profiles: AgreementProfiles
+    public let registries: [any IdentityRegistry]
+    public let clock: any WallClock
+    public let configuration: ReadmissionConfiguration
+    let logger: Logger
+
+    public init(
+        signer: any MessageSigner, store: any ReadmissionStore, transport: any ReadmissionTransport, profiles: AgreementProfiles,
+        registries: [any IdentityRegistry] = [], clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(),
+        logger: Logger = Logger(label: "accord.readmission")
+    ) {
+        self.participant = signer.participant
+        self.signer = signer
+        self.store = store
+        self.transport = transport
+        self.profiles = profiles
+        self.registries = registries
+        self.clock = clock
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    // MARK: Reading
+
+    /// A case with its clock.
+    public struct View: Sendable {
+        public let readmission: ReadmissionCase
+        public let profile: AgreementProfile?
+        public let clock: ReadmissionClock?
+    }
+
+    public func cases() async throws -> [View] {
+        let grouped = Dictionary(grouping: try await store.allEvents(), by: \.caseID)
+        let now = clock.now
+        return grouped.values.compactMap { ReadmissionCase(events: $0) }
+            .sorted { $0.openedAt > $1.openedAt }
+            .map { view($0, now: now) }
+    }
+
+    public func view(_ id: ReadmissionCaseID) async throws -> View {
+        guard let readmission = ReadmissionCase(events: try await store.events(of: id)) else { throw ReadmissionError.unknownCase(id.rawValue) }
+        return view(readmission, now: clock.now)
+    }
+
+    func view(_ readmission: ReadmissionCase, now: Date) -> View {
+        let profile = profiles.profile(readmission.application.agreement)
+        return View(readmission: readmission, profile: profile, clock: profile.map { ReadmissionClock(of: readmission, profile: $0, now: now) })
+    }
+
+    /// The partners this installation has agreements with.
+    public func partners() -> [(agreement: AgreementProfile, partner: AgreementProfile.Party)] {
+        profiles.agreements(of: participant).compactMap { agreement in agreement.partner(of: participant).map { (agreement, $0) } }
+    }
+
+    // MARK: Requesting state
+
+    /// Files a new application with the partner of `application.agreement`; returns the case.
+    public func submitApplication(_ application: ReadmissionApplication, reference: String, by actor: String) async throws -> ReadmissionCaseID {
+        guard let profile = profiles.profile(application.agreement), let partner = profile.partner(of: participant) else {
+            throw ReadmissionError.unknownAgreement(application.agreement)
+        }
+        try check(application, profile: profile, partner: partner)
+        let id = ReadmissionCaseID()
+        try await send(.readmissionApplication(application), caseID: id, reference: reference, partner: partner.participant, inReplyTo: nil, by: actor)
+        return id
+    }
+
+    func check(_ application: ReadmissionApplication, profile: AgreementProfile, partner: AgreementProfile.Party) throws {
+        if application.person.isProtected, application.person.nationality == partner.country.rawValue {
+            throw ReadmissionError(code: "readmission.protected_person", reason: "the person is under international protection: their data never goes to their country of nationality", category: .forbidden)
+        }
+        if application.procedure == "accelerated", profile.acceleratedReplyLimit == nil {
+            throw ReadmissionError.invalid("the agreement \(profile.id) has no accelerated procedure")
+        }
+        for item in application.evidence ?? [] {
+            guard let strength = profile.strength(ofEvidence: item.kind) else {
+                throw ReadmissionError.invalid("\(item.kind) is not evidence under \(profile.id); it lists \((profile.proofEvidence + profile.primaFacieEvidence).joined(separator: ", "))")
+            }
+            if strength != item.strength { throw ReadmissionError.invalid("\(item.kind) counts as \(strength) under \(profile.id), not \(item.strength)") }
+        }
+        if (application.evidence ?? []).isEmpty { throw ReadmissionError.invalid("an application needs at least one piece of evidence of nationality") }
+    }
+
+    public func revise(_ id: ReadmissionCaseID, application: ReadmissionApplication, reason: String, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requesting, action: "revising", allowed: { $0 == .rejected || $0.awaitsReply })
+        guard let profile = view.profile, let partner = profile.partner(of: participant) else { throw ReadmissionError.unknownAgreement(view.readmission.application.agreement) }
+        try check(application, profile: profile, partner: partner)
+        let original = view.readmission.events.first?.messageID?.rawValue ?? ""
+        try await reply(view, .readmissionRevision(ReadmissionRevision(revises: original, reason: reason, application: application)), by: actor)
+    }
+
+    public func withdraw(_ id: ReadmissionCaseID, reason: String, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requesting, action: "withdrawing", allowed: { !$0.isClosed })
+        try await reply(view, .withdrawal(Withdrawal(reason: reason)), by: actor)
+    }
+
+    public func answerInformationRequest(_ id: ReadmissionCaseID, answers: [String], evidence: [Evidence] = [], by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requesting, action: "answering an information request", allowed: { $0 == .informationRequested })
+        try await reply(view, .informationResponse(InformationResponse(answers: answers, evidence: evidence.isEmpty ? nil : evidence)), by: actor)
+    }
+
+    public func confirmInterview(_ id: ReadmissionCaseID, slot: String, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requesting, action: "confirming an interview", allowed: { $0 == .interviewProposed })
+        guard view.readmission.interviewSlots.contains(slot), case .interviewProposal(let proposal)? = view.readmission.events.last(where: { $0.kind == MessageType.interviewProposal.rawValue })?.body else {
+            throw ReadmissionError.invalid("\(slot) is not one of the proposed slots")
+        }
+        try await reply(view, .interviewConfirmation(InterviewConfirmation(mode: proposal.mode, slot: slot)), by: actor)
+    }
+
+    /// Notifies the transfer. Departure must leave the agreement's notice period and fall in the transfer window.
+    public func notifyTransfer(_ id: ReadmissionCaseID, notice: TransferNotice, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requesting, action: "notifying a transfer", allowed: { $0.isAccepted && $0 != .transferred })
+        guard let profile = view.profile, let calendar = profile.party(view.readmission.partner)?.calendar, let departure = Timestamp.parse(notice.departure) else {
+            throw ReadmissionError.invalid("departure must be a UTC time like 2026-03-02T09:30:00.000Z")
+        }
+        let earliest = calendar.add(profile.transferNotice, after: calendar.date(of: clock.now), rollForward: false)
+        if calendar.date(of: departure) < earliest {
+            throw ReadmissionError(code: "readmission.notice_too_short", reason: "\(profile.id) requires \(profile.transferNotice) notice: the earliest departure is \(earliest)")
+        }
+        if let deadline = view.clock?.transferDeadline, calendar.date(of: departure) > deadline {
+            throw ReadmissionError(code: "readmission.transfer_window_closed", reason: "the transfer must take place by \(deadline) (\(profile.transferWindow) after acceptance)")
+        }
+        try await reply(view, .transferNotice(notice), by: actor)
+    }
+
+    public func confirmTransfer(_ id: ReadmissionCaseID, summary: String, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requesting, action: "confirming the transfer", allowed: { $0 == .transferNotified })
+        try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "transfer_completed", summary: summary)), by: actor)
+    }
+
+    // MARK: Requested state
+
+    /// Asks every identity registry about the person; each answer goes into the case history.
+    @discardableResult
+    public func verifyIdentity(_ id: ReadmissionCaseID, by actor: String) async throws -> [IdentityMatch] {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "verifying identity", allowed: { $0.awaitsReply })
+        var matches: [IdentityMatch] = []
+        for registry in registries {
+            let match: IdentityMatch
+            do {
+                match = try await registry.verify(view.readmission.application.person)
+            } catch {
+                match = IdentityMatch(outcome: .notFound, detail: "the registry did not answer: \(error)")
+            }
+            matches.append(match)
+            try await store.append(local(view, .identityChecked, detail: "\(registry.name): \(match.outcome.rawValue)\(match.reference.map { " (\($0))" } ?? "") — \(match.detail)", by: actor))
+        }
+        return matches
+    }
+
+    public func requestInformation(_ id: ReadmissionCaseID, questions: [String], by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "requesting information", allowed: { $0.awaitsReply && $0 != .informationRequested })
+        let questions = questions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard !questions.isEmpty else { throw ReadmissionError.invalid("an information request needs at least one question") }
+        try await reply(view, .informationRequest(InformationRequest(questions: questions, replyBy: nil)), by: actor)
+    }
+
+    public func proposeInterview(_ id: ReadmissionCaseID, mode: String, slots: [String], location: String?, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "proposing an interview", allowed: { $0.awaitsReply })
+        guard !slots.isEmpty, slots.allSatisfy({ Timestamp.parse($0) != nil }) else { throw ReadmissionError.invalid("slots must be UTC times like 2026-03-02T09:30:00.000Z") }
+        try await reply(view, .interviewProposal(InterviewProposal(mode: mode, slots: slots, location: location)), by: actor)
+    }
+
+    /// Records the interview's outcome with the SHA-256 of the interview record, which stays here.
+    public func recordInterviewOutcome(_ id: ReadmissionCaseID, outcome: String, summary: String?, record: [UInt8], by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "recording an interview", allowed: { $0 == .interviewScheduled })
+        let digest = SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined()
+        try await reply(view, .interviewOutcome(InterviewOutcome(outcome: outcome, summary: summary, recordDigest: digest)), by: actor)
+    }
+
+    /// Claims the agreement's extension of the reply limit, with a justification.
+    public func claimExtension(_ id: ReadmissionCaseID, justification: String, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "claiming an extension", allowed: { $0.awaitsReply })
+        guard view.profile?.extensionLimit != nil else { throw ReadmissionError.invalid("the agreement allows no extension") }
+        guard view.readmission.extensionClaimed == nil else { throw ReadmissionError.invalid("the extension has already been claimed") }
+        guard !justification.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReadmissionError.invalid("an extension needs a justification") }
+        try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "extension_claimed", summary: justification)), by: actor)
+    }
+
+    /// The deciding officer's decision. With four-eyes it waits for a second officer's approval;
+    /// otherwise it is signed and sent at once.
+    public func decide(_ id: ReadmissionCaseID, outcome: String, reasons: [String], by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "deciding", allowed: { $0.awaitsReply })
+        guard outcome == "accept" || outcome == "reject" else { throw ReadmissionError.invalid("the outcome is accept or reject") }
+        let reasons = reasons.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        if outcome == "reject" && reasons.isEmpty { throw ReadmissionError.invalid("a rejection states its reasons") }
+        try requireBeforeLimit(view)
+        let decision = Decision(outcome: outcome, reasons: reasons.isEmpty ? nil : reasons, decidedAt: Timestamp.format(clock.now), decidedBy: actor)
+        if configuration.fourEyes {
+            try await store.append(local(view, .decisionProposed, body: .decision(decision), detail: "\(outcome) proposed by \(actor), awaiting approval", by: actor))
+        } else {
+            try await reply(view, .decision(decision), by: actor)
+        }
+    }
+
+    /// A second officer approves the proposed decision: it is signed and sent naming both.
+    public func approveDecision(_ id: ReadmissionCaseID, by approver: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "approving a decision", allowed: { $0.awaitsReply })
+        guard var decision = view.readmission.proposedDecision else { throw ReadmissionError.notNow("approving a decision", view.readmission.status) }
+        guard decision.decidedBy != approver else {
+            throw ReadmissionError(code: "readmission.four_eyes", reason: "the officer who proposed the decision cannot approve it", category: .forbidden)
+        }
+        try requireBeforeLimit(view)
+        decision.approvedBy = approver
+        decision.decidedAt = Timestamp.format(clock.now)
+        try await reply(view, .decision(decision), by: approver)
+    }
+
+    public func declineDecision(_ id: ReadmissionCaseID, reason: String, by approver: String) async throws {
+        let view = try await self.view(id)
+        guard let proposed = view.readmission.proposedDecision else { throw ReadmissionError.notNow("declining a decision", view.readmission.status) }
+        guard proposed.decidedBy != approver else { throw ReadmissionError(code: "readmission.four_eyes", reason: "a second officer declines, not the proposer", category: .forbidden) }
+        try await store.append(local(view, .decisionDeclined, detail: "declined by \(approver): \(reason)", by: approver))
+    }
+
+    public func issueTravelDocument(_ id: ReadmissionCaseID, document: TravelDocumentIssued, by actor: String) async throws {
+        let view = try await self.view(id)
+        try require(view, side: .requested, action: "issuing a travel document", allowed: { $0 == .accepted || $0 == .deemedAccepted })
+        try await reply(view, .travelDocumentIssued(document), by: actor)
+    }
+
+    func requireBeforeLimit(_ view: View) throws {
+        if let clock = view.clock, let dueAt = clock.dueAt, clock.state == .deemedAccepted || (clock.state == .overdue && view.profile?.silenceMeansAcceptance == true) {
+            throw ReadmissionError(code: "readmission.deadline_passed", reason: "the reply limit ended at \(Timestamp.format(dueAt)); silence counts as acceptance under \(view.profile?.id ?? "")")
+        }
+    }
+
+    func require(_ view: View, side: ReadmissionCase.Role, action: String, allowed: (ReadmissionCase.Status) -> Bool) throws {
+        guard view.readmission.role == side else { throw ReadmissionError.wrongSide(action) }
+        guard allowed(view.readmission.status) else { throw ReadmissionError.notNow(action, view.readmission.status) }
+    }
+
+    func local(_ view: View, _ kind: ReadmissionEvent.LocalKind, body: MessageBody? = nil, detail: String, at: Date? = nil, dedup: String? = nil, by actor: String) -> ReadmissionEvent {
+        ReadmissionEvent(caseID: view.readmission.id, reference: view.readmission.reference, partner: view.readmission.partner, direction: .local,
+                         kind: kind.rawValue, body: body, detail: detail, actor: actor, at: at ?? clock.now, dedupKey: dedup)
+    }
+
+    // MARK: Sending
+
+    func reply(_ view: View, _ body: MessageBody, by actor: String) async throws {
+        let lastReceived = view.readmission.events.last { $0.direction == .received }?.messageID
+        try await send(body, caseID: view.readmission.id, reference: view.readmission.reference, partner: view.readmission.partner, inReplyTo: lastReceived, by: actor)
+    }
+
+    /// Signs, records, then submits. A hub that cannot be reached leaves the message pending
+    /// (submitted again by `followDeliveries`); a refusal marks it failed and is thrown.
+    func send(_ body: MessageBody, caseID: ReadmissionCaseID, reference: String, partner: ParticipantID, inReplyTo: Message.ID?, by actor: String) async throws {
+        let now = clock.now
+        let message = CaseMessage(
+            envelope: Envelope(conversationID: caseID, caseReference: reference, sender: participant, recipient: partner, messageType: body.type,
+                               createdAt: now, expiresAt: now.addingTimeInterval(Double(configuration.messageValidityDays) * 86_400), inReplyTo: inReplyTo),
+            body: body
+        )
+        let signed = try MessageCodec.sign(message, encoding: configuration.encoding, with: signer)
+        let digest = SHA256.hash(data: signed).map { String(format: "%02x", $0) }.joined()
+        try await store.append(ReadmissionEvent(
+            caseID: caseID, reference: reference, partner: partner, direction: .sent, kind: body.type.rawValue, messageID: message.envelope.messageID,
+            body: body, actor: actor, at: message.envelope.createdAt, payload: signed, digest: digest, delivery: .pending
+        ))
+        try await submit(message.envelope.messageID, signed)
+    }
+
+    func submit(_ id: Message.ID, _ signed: [UInt8]) async throws {
+        let result: SubmissionResult
+        do {
+            result = try await transport.submit(signed)
+        } catch {
+            logger.warning("the hub did not take message \(id) now; it will be submitted again: \(error)")
+            return
+        }
+        switch result {
+        case .accepted:
+            try await store.updateDelivery(messageID: id, delivery: .queued, receipt: nil, receivedAt: nil, detail: nil)
+        case .refused(let code, let message):
+            try await store.updateDelivery(messageID: id, delivery: .failed, receipt: nil, receivedAt: nil, detail: "\(code): \(message)")
+            throw ReadmissionError(code: "readmission.refused_by_hub", reason: "the hub refused the message (\(code)): \(message)", category: .conflict)
+        }
+    }
+
+    // MARK: Background work
+
+    /// Submits what is still pending and collects receipts. Returns how many messages changed.
+    @discardableResult
+    public func followDeliveries() async throws -> Int {
+        var changed = 0
+        for event in try await store.undelivered() {
+            guard let id = event.messageID, let payload = event.payload else { continue }
+            if event.delivery == .pending {
+                try? await submit(id, payload)
+                changed += 1
+                continue
+            }
+            let tracking = try await transport.track(payload)
+            guard tracking.delivery != event.delivery else { continue }
+            try await store.updateDelivery(messageID: id, delivery: tracking.delivery, receipt: tracking.receipt, receivedAt: tracking.receivedAt, detail: tracking.detail)
+            changed += 1
+        }
+        return changed
+    }
+
+    /// Applies the legal clocks at `now`: reminders and escalation before the limit, deemed
+    /// acceptance (or a missed deadline) after it, an overdue transfer. Each is recorded once, at
+    /// the instant the rule fixes, so both sides write the same history.
+    @discardableResult
+    public func applyClocks(now: Date? = nil) async throws -> [ReadmissionEvent] {
+        let now = now ?? clock.now
+        var recorded: [ReadmissionEvent] = []
+        for view in try await cases() {
+            guard let profile = view.profile else { continue }
+            let clock = ReadmissionClock(of: view.readmission, profile: profile, now: now)
+            guard let due = clock.dueDate, let dueAt = clock.dueAt else { continue }
+            let requestedCalendar = (view.readmission.role == .requesting ? profile.party(view.readmission.partner) : profile.partner(of: view.readmission.partner))?.calendar
+                ?? LegalCalendar(timeZone: .gmt)
+            var candidates: [ReadmissionEvent] = []
+            if view.readmission.status.awaitsReply {
+                if view.readmission.role == .requested {
+                    for day in clock.reminderDates where requestedCalendar.start(of: day) <= now && day < due {
+                        candidates.append(local(view, .reminder, detail: "reply due by \(due) (\(clock.limit)); \(requestedCalendar.workingDays(from: day, to: due)) working days left",
+                                                at: requestedCalendar.start(of: day), dedup: "reminder:\(due):\(day)", by: "clock"))
+                    }
+                    if let escalation = clock.escalationDate, requestedCalendar.start(of: escalation) <= now {
+                        candidates.append(local(view, .escalated, detail: "no reply yet; due by \(due): escalated to a supervisor", at: requestedCalendar.start(of: escalation),
+                                                dedup: "escalated:\(due)", by: "clock"))
+                    }
+                }
+                if now >= dueAt {
+                    if profile.silenceMeansAcceptance {
+                        candidates.append(local(view, .deemedAccepted, detail: "no reply by \(due) (\(clock.limit) under \(profile.id)): accepted by silence",
+                                                at: dueAt, dedup: "deemed:\(due)", by: "clock"))
+                    } else {
+                        candidates.append(local(view, .deadlineMissed, detail: "no reply by \(due) (\(clock.limit) under \(profile.id))", at: dueAt, dedup: "missed:\(due)", by: "clock"))
+                    }
+                }
+            } else if view.readmission.status.isAccepted, view.readmission.status != .transferred, let deadline = clock.transferDeadline {
+                let end = requestedCalendar.end(of: deadline)
+                if now >= end {
+                    candidates.append(local(view, .transferOverdue, detail: "the transfer window ended on \(deadline)", at: end, dedup: "transfer:\(deadline)", by: "clock"))
+                }
+            }
+            for event in candidates where try await store.append(event) {
+                recorded.append(event)
+            }
+        }
+        return recorded
+    }
+
+    /// Follows deliveries and applies the clocks every `interval` until cancelled.
+    public func run(every interval: Duration = .seconds(5)) async {
+        while !Task.isCancelled {
+            do {
+                try await followDeliveries()
+                try await applyClocks()
+            } catch {
+                logger.warning("readmission background pass failed: \(error)")
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import AccordCore
+import AccordTesting
+import Exchange
+import Foundation
+import Readmission
+
+/// Two desks joined without a hub: what one submits is verified and recorded at the other at
+/// once, with a real signed receipt, at the shared manual clock's time.
+actor Loopback {
+    let clock: ManualWallClock
+    var stores: [ParticipantID: InMemoryReadmissionStore] = [:]
+    var identities: [ParticipantID: TestIdentity] = [:]
+    var receipts: [Message.ID: ([UInt8], Date)] = [:]
+    /// While false, submissions fail as if the hub were unreachable.
+    var reachable = true
+
+    init(clock: ManualWallClock) {
+        self.clock = clock
+    }
+
+    func join(_ identity: TestIdentity, store: InMemoryReadmissionStore) {
+        identities[identity.participant] = identity
+        stores[identity.participant] = store
+    }
+
+    func setReachable(_ value: Bool) { reachable = value }
+
+    var trust: InMemoryTrustStore { InMemoryTrustStore(identities.values.map(\.trusted)) }
+
+    func deliver(_ signed: [UInt8]) async throws -> SubmissionResult {
+        guard reachable else { throw ReadmissionError(code: "test.unreachable", reason: "the hub is down") }
+        let inbound = try MessageCodec.open(signed, trust: trust, now: nil)
+        let envelope = inbound.message.envelope
+        guard let recipient = identities[envelope.recipient], let store = stores[envelope.recipient] else { return .refused(code: "federation.unknown_participant", message: "") }
+        let now = clock.now.truncatedToMilliseconds
+        let receipt = try await ReceiptIssuer(signer: recipient.signer, store: InMemoryReceiptStore(), clock: clock).receipt(for: inbound, at: now)
+        await store.append(ReadmissionEvent(
+            caseID: envelope.conversationID, reference: envelope.caseReference, partner: envelope.sender, direction: .received, kind: envelope.messageType.rawValue,
+            messageID: envelope.messageID, body: inbound.message.body, actor: envelope.sender.rawValue, at: now, payload: signed, digest: inbound.digest,
+            receipt: receipt, receivedAt: now
+        ))
+        receipts[envelope.messageID] = (receipt, now)
+        return .accepted
+    }
+
+    func track(_ signed: [UInt8]) throws -> TrackingResult {
+        let message = try MessageCodec.open(signed, trust: trust, now: nil).message
+        guard let (receipt, at) = receipts[message.envelope.messageID] else { return TrackingResult(delivery: .queued) }
+        _ = try ReceiptIssuer.check(receipt, for: signed, message: message, trust: trust)
+        return TrackingResult(delivery: .delivered, receipt: receipt, receivedAt: at)
+    }
+}
+
+struct LoopbackTransport: ReadmissionTransport {
+    let loopback: Loopback
+
+    func submit(_ signed: [UInt8]) async throws -> SubmissionResult { try await loopback.deliver(signed) }
+    func track(_ signed: [UInt8]) async throws -> TrackingResult { try await loopback.track(signed) }
+}
+
+enum Fixtures {
+    static let belgium = ParticipantID("BEL-DOFI")!
+    static let georgia = ParticipantID("GEO-MIA")!
+    static let morocco = ParticipantID("MAR-INTERIOR")!
+
+    static func instant(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+    static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
+
+    static func party(_ id: ParticipantID, _ country: String, _ zone: String, _ holidays: [String]) -> AgreementProfile.Party {
+        .init(participant: id, name: id.rawValue, country: CountryCode(country)!, calendar: LegalCalendar(timeZone: TimeZone(identifier: zone)!, holidays: holidays.map(date)))
+    }
+
+    static let belgianHolidays = ["2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25"]
+
+    /// Twelve calendar days, silence counts as acceptance (the EU–Georgia model).
+    static let georgiaAgreement = AgreementProfile(
+        id: "EU-GEO-2026", title: "EU–Georgia", version: "1", effectiveFrom: date("2026-01-01"),
+        parties: [party(belgium, "BEL", "Europe/Brussels", belgianHolidays), party(georgia, "GEO", "Asia/Tbilisi", ["2026-04-09", "2026-04-10", "2026-04-13", "2026-05-09"])],
+        replyLimit: .init(days: 12, count: .calendar), acceleratedReplyLimit: .init(days: 2, count: .working), silenceMeansAcceptance: true,
+        transferWindow: .init(days: 90, count: .calendar), transferNotice: .init(days: 2, count: .working), reminderWorkingDays: [3, 1], escalationWorkingDays: 1,
+        proofEvidence: ["passport"], primaFacieEvidence: ["birth_certificate"], languages: [LanguageCode("en")!]
+    )
+
+    /// Thirty calendar days, information requests stop the clock, no acceptance by silence.
+    static let moroccoAgreement = AgreementProfile(
+        id: "EU-MAR-2026", title: "EU–Morocco", version: "1", effectiveFrom: date("2026-01-01"),
+        parties: [party(belgium, "BEL", "Europe/Brussels", belgianHolidays), party(morocco, "MAR", "Africa/Casablanca", ["2026-05-01", "2026-05-27", "2026-05-28", "2026-06-17"])],
+        replyLimit: .init(days: 30, count: .calendar), extensionLimit: .init(days: 30, count: .calendar), informationRequestSuspendsClock: true,
+        transferWindow: .init(days: 90, count: .calendar), transferNotice: .init(days: 3, count: .working), reminderWorkingDays: [5, 2],
+        proofEvidence: ["passport", "national_id_card"], primaFacieEvidence: ["expired_passport"], languages: [LanguageCode("fr")!]
+    )
+
+    static func application(agreement: String, nationality: String, protection: String? = nil) -> ReadmissionApplication {
+        ReadmissionApplication(
+            agreement: agreement, procedure: "normal",
+            person: PersonRecord(names: [.init(given: "Youssef", family: "El Amrani")], dateOfBirth: "1987-04-12", placeOfBirth: "Tangier", sex: "M",
+                                 nationality: nationality, protectionStatus: protection,
+                                 documents: [.init(kind: "passport", number: "VX4412873", issuingCountry: nationality)]),
+            evidence: [Evidence(strength: "proof", kind: "passport", description: "copy of the passport page")],
+            apprehension: .init(date: "2026-03-30", place: "Brussels-South station"), escort: "required"
+        )
+    }
+
+    /// Two desks on a loopback, both on `clock`.
+    static func pair(_ requested: ParticipantID, clock: ManualWallClock, fourEyes: Bool = true) async throws -> (requesting: ReadmissionDesk, requested: ReadmissionDesk, loopback: Loopback) {
+        let pki = try TestPKI(now: clock.now.addingTimeInterval(-86_400))
+        let loopback = Loopback(clock: clock)
+        var desks: [ReadmissionDesk] = []
+        for participant in [belgium, requested] {
+            let identity = try pki.identity(participant.rawValue)
+            let store = InMemoryReadmissionStore()
+            await loopback.join(identity, store: store)
+            desks.append(ReadmissionDesk(signer: identity.signer, store: store, transport: LoopbackTransport(loopback: loopback),
+                                         profiles: AgreementProfiles([georgiaAgreement, moroccoAgreement]), clock: clock,
+                                         configuration: ReadmissionConfiguration(fourEyes: fourEyes)))
+        }
+        return (desks[0], desks[1], loopback)
+    }
+}
