@@ -13,6 +13,11 @@ public enum AgreementProfileFile {
         public let file: String
         public let diagnostic: Diagnostic
 
+        public init(file: String, diagnostic: Diagnostic) {
+            self.file = file
+            self.diagnostic = diagnostic
+        }
+
         /// `file:line: severity: message [code]`, as compilers print it.
         public var description: String {
             "\(file):\(diagnostic.line.map(String.init) ?? "1"): \(diagnostic.severity.rawValue): \(diagnostic.message) [\(diagnostic.code)]"

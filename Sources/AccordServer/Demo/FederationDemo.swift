@@ -26,7 +26,10 @@ public struct FederationDemo: Sendable {
         public let hub: HubRuntime
         public let belgium: NodeExchangeRuntime
         public let morocco: NodeExchangeRuntime
-        let stores: [SQLStore]
+        public let hubStore: SQLStore
+        public let belgiumStore: SQLStore
+        public let moroccoStore: SQLStore
+        var stores: [SQLStore] { [hubStore, belgiumStore, moroccoStore] }
 
         public func stop() async {
             await belgium.stop()
@@ -88,7 +91,7 @@ public struct FederationDemo: Sendable {
         let hubEndpoint = FederationEndpoint(host: host, port: hub.listener.port)
         let morocco = try await NodeExchangeRuntime.start(store: moroccoStore, materials: moroccoMaterials, hub: hubEndpoint, listen: (host, moroccoPort), logger: logger)
         let belgium = try await NodeExchangeRuntime.start(store: belgiumStore, materials: belgiumMaterials, hub: hubEndpoint, listen: nil, logger: logger)
-        return Running(hub: hub, belgium: belgium, morocco: morocco, stores: stores)
+        return Running(hub: hub, belgium: belgium, morocco: morocco, hubStore: hubStore, belgiumStore: belgiumStore, moroccoStore: moroccoStore)
     }
 
     public struct Summary: Sendable {

@@ -1,0 +1,142 @@
+@testable import AccordServer
+import AccordCore
+import AccordTesting
+import Crypto
+import Exchange
+import Foundation
+import Logging
+import Readmission
+import Storage
+import Testing
+
+/// A whole readmission case through the real hub and two nodes over mutual TLS, on SQLite and
+/// PostgreSQL: application, identity check, information request, interview, four-eyes
+/// acceptance, travel document, transfer — with both sides' state, clocks and receipts checked.
+@Suite(.serialized) struct ReadmissionExchangeTests {
+    static let agreements = AgreementProfileFileTests.agreements
+
+    @Test(arguments: TestDatabase.all)
+    func aFullCaseThroughTheHub(_ database: TestDatabase) async throws {
+        let directory = try ExternalTool.temporaryDirectory().appendingPathComponent("federation")
+        var logger = Logger(label: "test.readmission")
+        logger.logLevel = .error
+        let run = "rm" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
+        let postgresURL = ProcessInfo.processInfo.environment["ACCORD_TEST_POSTGRES_URL"]
+        let location: ((String) -> DatabaseLocation)? = database == .postgres ? { name in
+            let url = postgresURL ?? ""
+            return .postgres(url: url + (url.contains("?") ? "&" : "?") + "schema=\(run)_\(name.replacingOccurrences(of: "-", with: "_"))")
+        } : nil
+        if database == .postgres, postgresURL == nil { throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set") }
+        let running = try await FederationDemo(directory: directory).start(logger: logger, database: location)
+        let profiles = try ReadmissionRuntime.loadProfiles(Self.agreements)
+        let belgium = ReadmissionRuntime.start(exchange: running.belgium, store: running.belgiumStore, profiles: profiles, interval: .milliseconds(100), logger: logger)
+        let morocco = ReadmissionRuntime.start(exchange: running.morocco, store: running.moroccoStore, profiles: profiles,
+                                               registries: try ReadmissionRuntime.simulatedRegistries(), interval: .milliseconds(100), logger: logger)
+        do {
+            try await exercise(belgium: belgium.desk, morocco: morocco.desk)
+        } catch {
+            await belgium.stop()
+            await morocco.stop()
+            await running.stop()
+            throw error
+        }
+        await belgium.stop()
+        await morocco.stop()
+        await running.stop()
+    }
+
+    /// Waits until `condition` holds for the case on `desk` (deliveries run in the background).
+    func eventually(_ desk: ReadmissionDesk, _ id: ReadmissionCaseID, _ what: String, _ condition: (ReadmissionDesk.View) -> Bool) async throws -> ReadmissionDesk.View {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if let view = try? await desk.view(id), condition(view) { return view }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let last = try? await desk.view(id)
+        Issue.record("timed out waiting for \(what) at \(desk.participant): status \(last?.readmission.status.rawValue ?? "none")")
+        throw CancellationError()
+    }
+
+    func exercise(belgium: ReadmissionDesk, morocco: ReadmissionDesk) async throws {
+        let application = ReadmissionApplication(
+            agreement: "EU-MAR-2026", procedure: "normal",
+            person: PersonRecord(names: [.init(given: "Youssef", family: "El Amrani")], dateOfBirth: "1987-04-12", placeOfBirth: "Tangier", sex: "M", nationality: "MAR",
+                                 documents: [.init(kind: "passport", number: "VX4412873", issuingCountry: "MAR")]),
+            evidence: [Evidence(strength: "proof", kind: "passport", description: "copy of the data page")],
+            biometricReferences: ["BE-AFIS-2026-118812"], apprehension: .init(date: "2026-11-02", place: "Brussels-South", circumstances: "identity check"),
+            specialNeeds: "diabetic: insulin during the journey", escort: "required"
+        )
+        let id = try await belgium.submitApplication(application, reference: "BEL-RA-2026-0042", by: "liaison.bel")
+
+        // Both sides start the same clock from the same receipt.
+        let received = try await eventually(morocco, id, "the application") { $0.readmission.status == .pending }
+        let acknowledged = try await eventually(belgium, id, "the application's receipt") { $0.clock?.state == .running }
+        #expect(received.readmission.role == .requested && acknowledged.readmission.role == .requesting)
+        #expect(received.readmission.clockStartedAt == acknowledged.readmission.clockStartedAt)
+        #expect(received.clock?.dueDate == acknowledged.clock?.dueDate)
+        #expect(received.readmission.application == application)
+        #expect(received.readmission.reference == "BEL-RA-2026-0042")
+
+        // Morocco checks the registries: the passport and the birth record match.
+        let matches = try await morocco.verifyIdentity(id, by: "officer.mar")
+        #expect(matches.map(\.outcome) == [.confirmed, .confirmed])
+        await #expect(throws: ReadmissionError(code: "readmission.wrong_side", reason: "")) { try await belgium.verifyIdentity(id, by: "liaison.bel") }
+
+        try await morocco.requestInformation(id, questions: ["Where did he live in Morocco?"], by: "officer.mar")
+        _ = try await eventually(belgium, id, "the information request") { $0.readmission.status == .informationRequested }
+        try await belgium.answerInformationRequest(id, answers: ["Tangier, Beni Makada district, until 2019"], by: "liaison.bel")
+        _ = try await eventually(morocco, id, "the answer") { $0.readmission.status == .pending }
+
+        let slots = ["2026-12-01T09:00:00.000Z", "2026-12-02T14:00:00.000Z"]
+        try await morocco.proposeInterview(id, mode: "video", slots: slots, location: nil, by: "officer.mar")
+        _ = try await eventually(belgium, id, "the interview proposal") { $0.readmission.status == .interviewProposed }
+        try await belgium.confirmInterview(id, slot: slots[1], by: "liaison.bel")
+        _ = try await eventually(morocco, id, "the confirmation") { $0.readmission.status == .interviewScheduled }
+        let record = Array("Video interview 2 December 2026: speaks Darija with a Tangier accent; names his school and street.".utf8)
+        try await morocco.recordInterviewOutcome(id, outcome: "identity_confirmed", summary: "nationality confirmed", record: record, by: "officer.mar")
+        let interviewed = try await eventually(belgium, id, "the interview outcome") { $0.readmission.interviewOutcome != nil }
+        #expect(interviewed.readmission.interviewOutcome?.recordDigest == SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined())
+
+        // Four eyes: proposed by one officer, approved by another.
+        try await morocco.decide(id, outcome: "accept", reasons: [], by: "officer.mar")
+        await #expect(throws: ReadmissionError(code: "readmission.four_eyes", reason: "")) { try await morocco.approveDecision(id, by: "officer.mar") }
+        try await morocco.approveDecision(id, by: "supervisor.mar")
+        let accepted = try await eventually(belgium, id, "the decision") { $0.readmission.status == .accepted }
+        #expect(accepted.readmission.decision?.approvedBy == "supervisor.mar")
+        #expect(accepted.clock?.state == .met)
+
+        try await morocco.issueTravelDocument(id, document: TravelDocumentIssued(kind: "laissez_passer", number: "LP-2026-00917", issuedOn: "2026-11-22",
+                                                                                 validUntil: "2027-02-20", issuingAuthority: "Consulate General of Morocco, Brussels"), by: "officer.mar")
+        _ = try await eventually(belgium, id, "the travel document") { $0.readmission.status == .travelDocumentIssued }
+        let calendar = try #require(morocco.profiles.profile("EU-MAR-2026")?.party(morocco.participant)?.calendar)
+        let departureDay = calendar.add(.init(days: 5, count: .working), after: calendar.date(of: Date()))
+        let departure = Timestamp.format(calendar.start(of: departureDay).addingTimeInterval(10 * 3600))
+        try await belgium.notifyTransfer(id, notice: TransferNotice(flight: "SN 3585", departure: departure, pointOfEntry: "RAK",
+                                                                    escorts: [.init(name: "Insp. L. Peeters", role: "escort leader")]), by: "liaison.bel")
+        _ = try await eventually(morocco, id, "the transfer notice") { $0.readmission.status == .transferNotified }
+        try await belgium.confirmTransfer(id, summary: "handed over at Marrakesh-Menara", by: "liaison.bel")
+
+        // Both sides end in the same state, and every message carries a verified receipt.
+        let finalMorocco = try await eventually(morocco, id, "the transfer confirmation") { $0.readmission.status == .transferred }
+        let finalBelgium = try await eventually(belgium, id, "all receipts") { view in
+            view.readmission.status == .transferred && view.readmission.events.filter { $0.direction == .sent }.allSatisfy { $0.delivery == .delivered }
+        }
+        _ = try await eventually(morocco, id, "all receipts") { $0.readmission.events.filter { $0.direction == .sent }.allSatisfy { $0.delivery == .delivered } }
+        let sentByBelgium = finalBelgium.readmission.events.filter { $0.direction == .sent }
+        let receivedByMorocco = finalMorocco.readmission.events.filter { $0.direction == .received }
+        #expect(sentByBelgium.map(\.messageID) == receivedByMorocco.map(\.messageID))
+        #expect(sentByBelgium.map(\.kind) == ["readmission_application", "information_response", "interview_confirmation", "transfer_notice", "case_update"])
+        // The time Belgium's receipts state is the time Morocco recorded each message.
+        #expect(sentByBelgium.map(\.receivedAt) == receivedByMorocco.map(\.receivedAt))
+        #expect(sentByBelgium.allSatisfy { $0.receipt != nil && $0.digest != nil })
+        let moroccoSent = try await morocco.view(id).readmission.events.filter { $0.direction == .sent }.map(\.kind)
+        #expect(moroccoSent == ["information_request", "interview_proposal", "interview_outcome", "decision", "travel_document_issued"])
+        #expect(finalMorocco.readmission.events.filter { $0.localKind == .identityChecked }.count == 2)
+
+        let statistics = PartnerStatistics.compute(try await belgium.cases(), partners: belgium.partners())
+        let withMorocco = try #require(statistics.first { $0.partner.rawValue == "MAR-INTERIOR" })
+        #expect(withMorocco.sent == 1 && withMorocco.accepted == 1 && withMorocco.transfersCompleted == 1 && withMorocco.withinLimit == 1)
+        #expect(withMorocco.acceptanceRate == 1)
+        #expect(withMorocco.medianReplyDays != nil)
+    }
+}
