@@ -156,11 +156,11 @@ let package = Package(
         .target(
             name: "Console",
             dependencies: [
-                "AccordCore", "Casework",
+                "AccordCore", "Casework", "Readmission", "Exchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            resources: [.copy("Templates"), .copy("Static")],
+            resources: [.copy("Templates"), .copy("Static"), .copy("Strings")],
             swiftSettings: swiftSettings
         ),
 
@@ -186,8 +186,9 @@ let package = Package(
         .executableTarget(
             name: "accord",
             dependencies: [
-                "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage", "Identity", "Federation", "Gateway",
+                "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage", "Identity", "Federation", "Gateway", "Readmission",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),

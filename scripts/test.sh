@@ -25,15 +25,17 @@ install_packages() {
   dpkg -s libxml2-dev >/dev/null 2>&1 || missing+=(libxml2-dev)
   command -v openssl >/dev/null 2>&1 || missing+=(openssl)
   command -v socat >/dev/null 2>&1 || missing+=(socat)   # the cuttable link in PartitionTests
+  [ -x /usr/bin/chromium ] || missing+=(chromium)          # the console in a real browser (BrowserFlowTests)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  if ! python3 -c 'import joserfc, jsonschema, qrcode' >/dev/null 2>&1; then
-    log "installing python oracles joserfc, jsonschema and qrcode"
-    python3 -m pip install -q joserfc jsonschema qrcode 2>&1 | grep -v 'WARNING: Running pip as' || true
+  if ! python3 -c 'import joserfc, jsonschema, qrcode, selenium' >/dev/null 2>&1; then
+    log "installing python oracles joserfc, jsonschema, qrcode and selenium"
+    python3 -m pip install -q joserfc jsonschema qrcode selenium 2>&1 | grep -v 'WARNING: Running pip as' || true
   fi
 }
 
@@ -71,6 +73,7 @@ start_postgres
 export ACCORD_TEST_POSTGRES_URL="postgres://accord:accord@127.0.0.1:$PGPORT/accord_test?sslmode=disable"
 export ACCORD_TEST_REQUIRE_POSTGRES=1
 export ACCORD_TEST_REQUIRE_ORACLES=1
+export ACCORD_TEST_REQUIRE_BROWSER=1
 
 log "swift test (SQLite and PostgreSQL)"
 set +e

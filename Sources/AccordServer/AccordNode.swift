@@ -5,6 +5,7 @@ import Console
 import Foundation
 public import Hummingbird
 public import Logging
+public import Readmission
 public import Storage
 
 /// The composition root of a node: the only place that picks implementations (SQL storage, file
@@ -79,7 +80,7 @@ public final class AccordNode: Sendable {
     }
 
     /// All routes of the node: `/health`, `/api/v1/…` and `/console/…`.
-    public func makeRouter(federation: FederationRole? = nil) async throws -> Router<AccordRequestContext> {
+    public func makeRouter(federation: FederationRole? = nil, readmission: ReadmissionDesk? = nil) async throws -> Router<AccordRequestContext> {
         let router = Router(context: AccordRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
         let store = self.store
@@ -96,16 +97,19 @@ public final class AccordNode: Sendable {
         let gate = SessionGate(authentication: try authentication(), sessions: SQLSessionRepository(store: store), store: store, configuration: configuration)
         var console = try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName, gate: gate)
         console.federation = federation?.overview
+        console.readmission = readmission
         console.register(on: router)
         federation?.addMetricsRoute(to: router)
         return router
     }
 
     /// The HTTP application; `onRunning` is called with the bound port once it listens.
-    public func makeApplication(federation: FederationRole? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    public func makeApplication(
+        federation: FederationRole? = nil, readmission: ReadmissionDesk? = nil, onRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> some ApplicationProtocol {
         let keys = try NodeKeys.loadOrCreate(in: configuration.dataDirectory)
         var application = Application(
-            router: try await makeRouter(federation: federation),
+            router: try await makeRouter(federation: federation, readmission: readmission),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "Accord"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: logger

@@ -21,6 +21,10 @@ struct HubReadmissionTransport: ReadmissionTransport {
         }
     }
 
+    func reaches(_ participant: ParticipantID) async -> Bool {
+        await node.state.configuration.participant(participant)?.active ?? false
+    }
+
     func track(_ signed: [UInt8]) async throws -> TrackingResult {
         let (state, receipt, body) = try await node.track(signed)
         switch state {

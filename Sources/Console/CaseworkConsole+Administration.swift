@@ -8,7 +8,7 @@ extension CaseworkConsole {
         let grants = session.caller.grants ?? []
         return SignedIn(name: session.displayName, csrf: session.csrfToken,
                         canAudit: service.policy.allows(grants, .viewAudit), canAdminister: service.policy.allows(grants, .administer),
-                        canSeeFederation: canSeeFederation(session))
+                        canSeeFederation: canSeeFederation(session), canSeeReadmission: canSeeReadmission(session))
     }
 
     func require(_ permission: Permission, _ session: ConsoleSession) throws {

@@ -3,6 +3,7 @@ public import Casework
 import Foundation
 public import Hummingbird
 import Mustache
+public import Readmission
 import NIOCore
 
 /// The officers' console of a node: server-rendered HTML that works without JavaScript.
@@ -14,6 +15,9 @@ public struct CaseworkConsole: Sendable {
     let stylesheet: ByteBuffer
     /// On a hub: the federation overview for the operators' page.
     public var federation: (@Sendable () async throws -> FederationOverview)?
+    /// On a node in the federation: its readmission desk.
+    public var readmission: ReadmissionDesk?
+    let strings: ConsoleStrings
 
     /// Loads the templates and stylesheet shipped with the module.
     public static func load(service: CaseworkService, nodeName: String, gate: any ConsoleGate) async throws -> CaseworkConsole {
@@ -23,7 +27,8 @@ public struct CaseworkConsole: Sendable {
             throw ConsoleError(code: "console.resources_missing", reason: "the console templates are not installed")
         }
         let library = try await MustacheLibrary(directory: templates.path)
-        return CaseworkConsole(service: service, nodeName: nodeName, gate: gate, library: library, stylesheet: ByteBuffer(bytes: try Data(contentsOf: css)))
+        return CaseworkConsole(service: service, nodeName: nodeName, gate: gate, library: library, stylesheet: ByteBuffer(bytes: try Data(contentsOf: css)),
+                               strings: try ConsoleStrings.load())
     }
 
     public func register<Context: RequestContext>(on router: Router<Context>) {
@@ -48,6 +53,7 @@ public struct CaseworkConsole: Sendable {
         console.get("persons") { request, _ in try await personSearch(request, session: requireSession(request)) }
         registerAdministration(on: console)
         registerFederation(on: console)
+        registerReadmission(on: console)
     }
 
     func html(_ template: String, _ view: Any, status: HTTPResponse.Status = .ok) -> Response {

@@ -47,6 +47,7 @@ struct SignedIn {
     var canAudit = false
     var canAdminister = false
     var canSeeFederation = false
+    var canSeeReadmission = false
 }
 
 struct UserRow {

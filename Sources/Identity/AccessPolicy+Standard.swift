@@ -9,6 +9,8 @@ extension AccessPolicy {
         "legal_officer": Role(description: "Appeals and legal review, every office", permissions: [.viewCase, .viewPerson, .addNote, .decide], scope: .all, caseTypes: ["appeal", "asylum", "return"], purposeRequired: true),
         "auditor": Role(description: "Reads the audit trail; personal data only with a stated purpose", permissions: [.viewAudit, .viewCase], scope: .all, purposeRequired: true),
         "partner_liaison": Role(description: "Exchanges readmission messages with partner states", permissions: [.viewCase, .exchange], scope: .all, caseTypes: ["readmission"]),
+        "readmission_supervisor": Role(description: "Decides readmission applications and approves colleagues' decisions (four eyes)",
+                                       permissions: [.viewCase, .exchange, .decide], scope: .all, caseTypes: ["readmission"]),
         "data_protection_officer": Role(description: "Handles erasure requests", permissions: [.erasePerson, .viewAudit], scope: .all, purposeRequired: true),
         "applicant": Role(description: "Sees and adds to their own case in the portal", permissions: [.viewCase, .attachDocument], scope: .own),
         "legal_representative": Role(description: "Acts for applicants who named them", permissions: [.viewCase, .attachDocument, .addNote], scope: .own),

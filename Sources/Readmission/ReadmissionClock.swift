@@ -53,7 +53,8 @@ public struct ReadmissionClock: Sendable, Equatable {
         let suspended: [ClosedRange<CalendarDate>] = profile.informationRequestSuspendsClock ? readmission.suspensions.map { period in
             // The day the request arrives still counts; the clock resumes the day after the answer arrives.
             let from = calendar.date(of: period.from).adding(days: 1)
-            let to = calendar.date(of: period.to ?? now.addingTimeInterval(400 * 86_400))
+            // An open request: the due date shown is the one if it were answered today.
+            let to = calendar.date(of: period.to ?? now)
             return from...max(from, to)
         } : []
         let due = calendar.add(limit, after: calendar.date(of: started), rollForward: profile.rollForwardToWorkingDay) { day in

@@ -66,6 +66,14 @@ public struct ReadmissionDesk: Sendable {
         profiles.agreements(of: participant).compactMap { agreement in agreement.partner(of: participant).map { (agreement, $0) } }
     }
 
+    /// The partners an application can be sent to now: agreements whose other party the
+    /// federation carries messages to.
+    public func reachablePartners() async -> [(agreement: AgreementProfile, partner: AgreementProfile.Party)] {
+        var reachable: [(agreement: AgreementProfile, partner: AgreementProfile.Party)] = []
+        for item in partners() where await transport.reaches(item.partner.participant) { reachable.append(item) }
+        return reachable
+    }
+
     // MARK: Requesting state
 
     /// Files a new application with the partner of `application.agreement`; returns the case.
@@ -145,7 +153,8 @@ public struct ReadmissionDesk: Sendable {
     public func confirmTransfer(_ id: ReadmissionCaseID, summary: String, by actor: String) async throws {
         let view = try await self.view(id)
         try require(view, side: .requesting, action: "confirming the transfer", allowed: { $0 == .transferNotified })
-        try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "transfer_completed", summary: summary)), by: actor)
+        let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "transfer_completed", summary: summary.isEmpty ? nil : summary)), by: actor)
     }
 
     // MARK: Requested state

@@ -25,6 +25,8 @@ public protocol ReadmissionTransport: Sendable {
     func submit(_ signed: [UInt8]) async throws -> SubmissionResult
     /// Where a sent message is; with the recipient's receipt (verified against `signed`) once delivered.
     func track(_ signed: [UInt8]) async throws -> TrackingResult
+    /// Whether messages to `participant` can be carried at all (it is an active participant).
+    func reaches(_ participant: ParticipantID) async -> Bool
 }
 
 public enum SubmissionResult: Sendable, Equatable {

@@ -5,15 +5,19 @@ import Foundation
 import Hummingbird
 import Identity
 import Logging
+import Readmission
+import ServiceLifecycle
 import Storage
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Start a demo node with realistic sample cases (SQLite, nothing to install).",
+        abstract: "Start the demo: a hub and two nodes exchanging readmission cases (SQLite, nothing to install).",
         discussion: """
-            Creates (once) a node in the data directory with a few hundred sample cases — several \
-            nationalities and scripts, every case type and status — then serves it and prints the \
-            console URL. Stop it with Ctrl-C; run again to reuse the same data, or pass --reset.
+            Belgium (the requesting state, with a few hundred sample national cases) and Morocco \
+            (the partner country) each run a node with its console; a hub carries their signed \
+            messages over mutual TLS. On first start realistic readmission cases are exchanged, \
+            each at a different stage, so there is something to act on in both consoles. Stop it \
+            with Ctrl-C; run again to reuse the same data, or pass --reset.
             """
     )
 
@@ -23,14 +27,17 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
 
-    @Option(help: "Port to listen on (0 picks a free one).")
+    @Option(help: "Port of Belgium's console (0 picks a free one).")
     var port = 8080
 
-    @Option(help: "How many sample cases to create.")
+    @Option(help: "Port of Morocco's console (0 picks a free one).")
+    var partnerPort = 8081
+
+    @Option(help: "How many sample national cases Belgium's node starts with.")
     var cases = 300
 
-    @Option(help: "How many sample applications (each answered by a decision) to exchange through the hub.")
-    var federationMessages = 5
+    @Option(help: "How many extra sample application/decision pairs to push through the hub (a throughput check).")
+    var federationMessages = 0
 
     @Flag(help: "Delete the demo's data first.")
     var reset = false
@@ -45,62 +52,94 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors {
             if reset { try? FileManager.default.removeItem(atPath: dataDir) }
-            var configuration = NodeConfiguration(host: host, port: port, dataDirectory: dataDir, nodeName: "Demo immigration authority")
-            // Demo only: plain HTTP on loopback and no authenticator app needed.
-            configuration.secureCookies = false
-            configuration.requireMFA = false
-            let node = try await AccordNode.open(configuration)
-            let existing = try await node.service.listCases(.init(limit: 1), by: .system).total
+            let profiles = try ReadmissionRuntime.loadProfiles(ReadmissionRuntime.defaultAgreementsDirectory())
+            let belgium = try await AccordNode.open(demoConfiguration(dataDir, port: port, name: "Belgium — Immigration Office (BEL-DOFI)"))
+            let morocco = try await AccordNode.open(demoConfiguration(dataDir + "/morocco", port: partnerPort, name: "Morocco — Ministry of the Interior (MAR-INTERIOR)"))
+            let existing = try await belgium.service.listCases(.init(limit: 1), by: .system).total
             if existing == 0 && cases > 0 {
-                say("Creating \(cases) sample cases in \(dataDir) …")
+                say("Creating \(cases) sample national cases in \(dataDir) …")
                 let end = Date()
                 let clock = ManualWallClock(end)
-                let seeder = SampleCaseSeeder(service: try AccordNode.makeService(store: node.store, cipher: node.cipher, configuration: configuration, clock: clock), clock: clock)
-                let started = ContinuousClock.now
+                let seeder = SampleCaseSeeder(service: try AccordNode.makeService(store: belgium.store, cipher: belgium.cipher, configuration: belgium.configuration, clock: clock), clock: clock)
                 try await seeder.seed(cases: cases, from: end.addingTimeInterval(-300 * 86_400), to: end.addingTimeInterval(-3_600))
-                say("Created \(cases) cases in \(started.duration(to: .now).formatted(.units(allowed: [.seconds], fractionalPart: .show(length: 1)))).")
-            } else {
-                say("Using the \(existing > 0 ? "existing" : "empty") demo data in \(dataDir) (pass --reset to start over).")
             }
-            let (password, token) = try await Demo.demoCredentials(node)
+            let password = "demo-" + UUID().uuidString.prefix(8).lowercased()
+            let token = try await Demo.demoUsers(belgium: belgium, morocco: morocco, password: password)
             if seedOnly {
-                await node.close()
+                await belgium.close()
+                await morocco.close()
                 return
             }
-            let federation = FederationDemo(directory: URL(fileURLWithPath: dataDir).appendingPathComponent("federation"))
-            var quiet = Logger(label: "accord.demo.federation")
+            var quiet = Logger(label: "accord.demo")
             quiet.logLevel = .warning
-            say("Starting the federation: hub EUE-HUB, Belgium BEL-DOFI (pull-only), Morocco MAR-INTERIOR (push) …")
-            let running = try await federation.start(logger: quiet)
-            let summary = try await FederationDemo.exchange(running, count: federationMessages)
-            let milliseconds = Double(summary.medianLatency.components.seconds) * 1000 + Double(summary.medianLatency.components.attoseconds) / 1e15
-            say("Federation over mutual TLS: \(summary.delivered) of \(summary.sent) signed messages delivered with verified receipts (median \(Int(milliseconds)) ms);")
-            say("  hub message log: \(summary.hubLogEntries) entries, \(summary.hubLogIntact ? "intact" : "BROKEN")")
-            say("  hub:  https://\(federation.host):\(running.hub.listener.port)/federation/v1 (a federation client certificate is required)")
-            say("  PKI:  \(dataDir)/federation/pki (development CA: accord pki list --dir \(dataDir)/federation/pki)")
-            let application = try await node.makeApplication { port in
-                FileHandle.standardOutput.write(Data("""
-
-                    Accord demo node is running.
-                      Console:  http://\(host):\(port)/console/cases
-                                sign in as demo.supervisor / \(password)
-                      API:      http://\(host):\(port)/api/v1/cases
-                                curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/cases
-                      Health:   http://\(host):\(port)/health
-                    Press Ctrl-C to stop.
-
-                    """.utf8))
+            say("Starting the federation: hub EUE-HUB, Belgium BEL-DOFI (pull-only), Morocco MAR-INTERIOR (push) over mutual TLS …")
+            let federation = FederationDemo(directory: URL(fileURLWithPath: dataDir).appendingPathComponent("federation"))
+            let running = try await federation.start(logger: quiet, nodeStores: (belgium.store, morocco.store))
+            let belgiumDesk = ReadmissionRuntime.start(exchange: running.belgium, store: belgium.store, profiles: profiles, logger: quiet)
+            let moroccoDesk = ReadmissionRuntime.start(exchange: running.morocco, store: morocco.store, profiles: profiles,
+                                                      registries: try ReadmissionRuntime.simulatedRegistries(), logger: quiet)
+            func stopAll() async {
+                await belgiumDesk.stop()
+                await moroccoDesk.stop()
+                await running.stop()
+                await belgium.close()
+                await morocco.close()
             }
             do {
-                try await application.runService()
+                if federationMessages > 0 {
+                    let summary = try await FederationDemo.exchange(running, count: federationMessages)
+                    say("Throughput check: \(summary.delivered) of \(summary.sent) signed messages delivered with verified receipts; hub log \(summary.hubLogIntact ? "intact" : "BROKEN").")
+                }
+                if try await belgiumDesk.desk.cases().isEmpty {
+                    say("Exchanging sample readmission cases through the hub (each step a signed message with its receipt) …")
+                    let seeded = try await ReadmissionDemo(belgium: belgiumDesk.desk, morocco: moroccoDesk.desk).seed()
+                    say("  \(seeded) cases: one transferred, one awaiting four-eyes approval, one with an open information request,")
+                    say("  one with an interview to confirm, one accelerated, one rejected.")
+                }
+                let (ports, continuation) = AsyncStream.makeStream(of: (String, Int).self)
+                let belgiumApp = try await belgium.makeApplication(readmission: belgiumDesk.desk) { continuation.yield(("belgium", $0)) }
+                let moroccoApp = try await morocco.makeApplication(readmission: moroccoDesk.desk) { continuation.yield(("morocco", $0)) }
+                let group = ServiceGroup(configuration: .init(services: [belgiumApp, moroccoApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
+                let announcer = Task {
+                    var bound: [String: Int] = [:]
+                    for await (name, port) in ports {
+                        bound[name] = port
+                        if bound.count == 2 { announce(belgium: bound["belgium"] ?? 0, morocco: bound["morocco"] ?? 0, password: password, token: token, hubPort: running.hub.listener.port) }
+                    }
+                }
+                try await group.run()
+                continuation.finish()
+                announcer.cancel()
             } catch {
-                await running.stop()
-                await node.close()
+                await stopAll()
                 throw error
             }
-            await running.stop()
-            await node.close()
+            await stopAll()
         }
+    }
+
+    func announce(belgium: Int, morocco: Int, password: String, token: String, hubPort: Int) {
+        say("""
+
+            Accord demo is running. Open both consoles side by side (English; add ?lang=fr for French).
+              Belgium (requesting state):   http://\(host):\(belgium)/console/readmission
+                                            sign in as bel.liaison / \(password)   (national cases: demo.supervisor / \(password))
+              Morocco (partner country):    http://\(host):\(morocco)/console/readmission
+                                            sign in as mar.officer / \(password)   (four-eyes approval: mar.supervisor / \(password))
+              Hub (mutual TLS only):        https://\(host):\(hubPort)/federation/v1
+              API (Belgium):                curl -H 'Authorization: Bearer \(token)' http://\(host):\(belgium)/api/v1/cases
+              PKI: \(dataDir)/federation/pki (development CA)
+            Press Ctrl-C to stop.
+
+            """)
+    }
+
+    func demoConfiguration(_ directory: String, port: Int, name: String) -> NodeConfiguration {
+        var configuration = NodeConfiguration(host: host, port: port, dataDirectory: directory, nodeName: name)
+        // Demo only: plain HTTP on loopback and no authenticator app needed.
+        configuration.secureCookies = false
+        configuration.requireMFA = false
+        return configuration
     }
 
     /// Unbuffered, so progress shows at once even when the output is piped.
@@ -108,22 +147,30 @@ struct Demo: AsyncParsableCommand {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
-    /// A demo supervisor of every sample office, with a fresh password and API token each start.
-    static func demoCredentials(_ node: AccordNode) async throws -> (password: String, token: String) {
+    /// The demo's users, all with `password` (fresh on each start); returns an API token for
+    /// Belgium's demo supervisor.
+    static func demoUsers(belgium: AccordNode, morocco: AccordNode, password: String) async throws -> String {
+        let officeGrants = SampleCaseSeeder.offices.map { RoleGrant(role: "supervisor", office: $0) }
+        try await ensure(belgium, "demo.supervisor", "Demo supervisor", officeGrants + [RoleGrant(role: "partner_liaison")], password)
+        try await ensure(belgium, "bel.liaison", "A. Janssens (liaison officer)", [RoleGrant(role: "partner_liaison")], password)
+        try await ensure(morocco, "mar.officer", "K. Alaoui (readmission officer)", [RoleGrant(role: "readmission_supervisor")], password)
+        try await ensure(morocco, "mar.supervisor", "S. Bennani (head of section)", [RoleGrant(role: "readmission_supervisor")], password)
+        let auth = try belgium.authentication()
+        return try await auth.issueToken(for: UserID("demo.supervisor")!, scopes: nil, validity: 7 * 86_400, tokens: SQLTokenRepository(store: belgium.store), by: "demo")
+    }
+
+    static func ensure(_ node: AccordNode, _ name: String, _ displayName: String, _ grants: [RoleGrant], _ password: String) async throws {
         let auth = try node.authentication()
-        let id = UserID("demo.supervisor")!
-        let password = "demo-" + UUID().uuidString.prefix(8).lowercased()
+        let id = UserID(name)!
         if try await auth.users.user(id) == nil {
-            let grants = SampleCaseSeeder.offices.map { RoleGrant(role: "supervisor", office: $0) }
-            _ = try await auth.addUser(id, displayName: "Demo supervisor", password: password, grants: grants, by: "demo")
+            _ = try await auth.addUser(id, displayName: displayName, password: password, grants: grants, by: "demo")
         } else {
             _ = try await auth.change(id, by: "demo", purpose: "demo password") { account in
                 account.passwordHash = auth.hasher.hash(password)
+                account.grants = grants
                 account.failedAttempts = 0
                 account.lockedUntil = nil
             }
         }
-        let token = try await auth.issueToken(for: id, scopes: nil, validity: 7 * 86_400, tokens: SQLTokenRepository(store: node.store), by: "demo")
-        return (password, token)
     }
 }

@@ -56,6 +56,7 @@ struct LoopbackTransport: ReadmissionTransport {
 
     func submit(_ signed: [UInt8]) async throws -> SubmissionResult { try await loopback.deliver(signed) }
     func track(_ signed: [UInt8]) async throws -> TrackingResult { try await loopback.track(signed) }
+    func reaches(_ participant: ParticipantID) async -> Bool { await loopback.identities[participant] != nil }
 }
 
 enum Fixtures {

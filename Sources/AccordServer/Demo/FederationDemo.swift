@@ -29,7 +29,8 @@ public struct FederationDemo: Sendable {
         public let hubStore: SQLStore
         public let belgiumStore: SQLStore
         public let moroccoStore: SQLStore
-        var stores: [SQLStore] { [hubStore, belgiumStore, moroccoStore] }
+        /// The stores this demo opened (not those handed in by the caller).
+        let stores: [SQLStore]
 
         public func stop() async {
             await belgium.stop()
@@ -42,7 +43,13 @@ public struct FederationDemo: Sendable {
     /// Creates the PKI (once), opens the three databases and starts everything. `database`
     /// names where each installation keeps its data (`hub`, `node-bel`, `node-mar`); SQLite files
     /// in the directory by default.
-    public func start(logger: Logger, database: ((String) -> DatabaseLocation)? = nil, retry: RetryPolicy = RetryPolicy(initialDelay: 0.2, maximumDelay: 30, maximumAttempts: 20)) async throws -> Running {
+    ///
+    /// `nodeStores` hands in the two nodes' databases when their installations are already open
+    /// (`accord demo` runs full nodes with consoles); the caller then closes them.
+    public func start(
+        logger: Logger, database: ((String) -> DatabaseLocation)? = nil, retry: RetryPolicy = RetryPolicy(initialDelay: 0.2, maximumDelay: 30, maximumAttempts: 20),
+        nodeStores: (belgium: SQLStore, morocco: SQLStore)? = nil
+    ) async throws -> Running {
         let pki = PKIDirectory(directory.appendingPathComponent("pki"))
         let now = Date()
         if !pki.exists {
@@ -67,8 +74,14 @@ public struct FederationDemo: Sendable {
             return store
         }
         let hubStore = try await open("hub")
-        let belgiumStore = try await open("node-bel")
-        let moroccoStore = try await open("node-mar")
+        let belgiumStore: SQLStore
+        let moroccoStore: SQLStore
+        if let nodeStores {
+            (belgiumStore, moroccoStore) = nodeStores
+        } else {
+            belgiumStore = try await open("node-bel")
+            moroccoStore = try await open("node-mar")
+        }
 
         // Morocco listens on a port chosen now; the configuration tells the hub where.
         let moroccoPort = try LoopbackPorts.free()
@@ -91,7 +104,7 @@ public struct FederationDemo: Sendable {
         let hubEndpoint = FederationEndpoint(host: host, port: hub.listener.port)
         let morocco = try await NodeExchangeRuntime.start(store: moroccoStore, materials: moroccoMaterials, hub: hubEndpoint, listen: (host, moroccoPort), logger: logger)
         let belgium = try await NodeExchangeRuntime.start(store: belgiumStore, materials: belgiumMaterials, hub: hubEndpoint, listen: nil, logger: logger)
-        return Running(hub: hub, belgium: belgium, morocco: morocco, hubStore: hubStore, belgiumStore: belgiumStore, moroccoStore: moroccoStore)
+        return Running(hub: hub, belgium: belgium, morocco: morocco, hubStore: hubStore, belgiumStore: belgiumStore, moroccoStore: moroccoStore, stores: stores)
     }
 
     public struct Summary: Sendable {

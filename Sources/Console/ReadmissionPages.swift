@@ -1,0 +1,351 @@
+import AccordCore
+import Casework
+import Exchange
+import Foundation
+import Hummingbird
+import Readmission
+
+/// The readmission screens: one inbox over every partner, a case page with both sides' actions,
+/// a composer and per-partner statistics. English and French (`?lang=`).
+extension CaseworkConsole {
+    func canSeeReadmission(_ session: ConsoleSession) -> Bool {
+        readmission != nil && service.policy.allows(session.caller.grants ?? [], .exchange)
+    }
+
+    func canDecideReadmission(_ session: ConsoleSession) -> Bool {
+        canSeeReadmission(session) && service.policy.allows(session.caller.grants ?? [], .decide)
+    }
+
+    func registerReadmission<Context: RequestContext>(on console: RouterGroup<Context>) {
+        guard let desk = readmission else { return }
+        console.get("readmission") { request, _ in
+            let session = try await readmissionSession(request)
+            return try await inbox(desk, request, session)
+        }
+        console.get("readmission/new") { request, _ in
+            let session = try await readmissionSession(request)
+            return await composePage(desk, request, session)
+        }
+        console.post("readmission") { request, _ in
+            let session = try await readmissionSession(request)
+            let fields = try await checkedForm(request, session)
+            do {
+                let id = try await desk.submitApplication(try Self.application(fields, desk: desk), reference: Self.text(fields, "reference", limit: 64),
+                                                          by: session.caller.user.rawValue)
+                return Response.redirect(to: "/console/readmission/\(id.rawValue)", type: .normal)
+            } catch let error as any AccordError {
+                return await composePage(desk, request, session, message: Message(kind: "error", code: error.code, text: error.reason),
+                                   status: HTTPResponse.Status(code: error.category.httpStatusCode))
+            }
+        }
+        console.get("readmission/statistics") { request, _ in
+            let session = try await readmissionSession(request)
+            return try await statisticsPage(desk, request, session)
+        }
+        console.get("readmission/{id}") { request, context in
+            let session = try await readmissionSession(request)
+            return try await readmissionCasePage(desk, Self.caseID(context.parameters.get("id")), request, session)
+        }
+        console.get("readmission/{id}/receipts/{seq}") { request, context in
+            _ = try await readmissionSession(request)
+            let id = try Self.caseID(context.parameters.get("id"))
+            let sequence = Int(context.parameters.get("seq") ?? "") ?? -1
+            guard let event = try await desk.view(id).readmission.events.first(where: { $0.sequence == sequence }), let receipt = event.receipt else {
+                throw HTTPError(.notFound)
+            }
+            let type = receipt.first == UInt8(ascii: "<") ? "application/xml" : "application/jose"
+            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"receipt-\(event.messageID?.rawValue ?? "")\""],
+                            body: .init(byteBuffer: .init(bytes: receipt)))
+        }
+        console.post("readmission/{id}/{action}") { request, context in
+            let session = try await readmissionSession(request)
+            let fields = try await checkedForm(request, session)
+            let id = try Self.caseID(context.parameters.get("id"))
+            let action = context.parameters.get("action") ?? ""
+            do {
+                try await perform(action, on: id, fields: fields, desk: desk, session: session)
+                return Response.redirect(to: "/console/readmission/\(id.rawValue)", type: .normal)
+            } catch let error as any AccordError {
+                // Shown on the case page, with the form still there to correct.
+                return try await readmissionCasePage(desk, id, request, session, message: Message(kind: "error", code: error.code, text: error.reason),
+                                                     status: HTTPResponse.Status(code: error.category.httpStatusCode))
+            }
+        }
+    }
+
+    func readmissionSession(_ request: Request) async throws -> ConsoleSession {
+        let session = try await requireSession(request)
+        guard canSeeReadmission(session) else { throw IdentityError.forbidden }
+        return session
+    }
+
+    static func caseID(_ text: String?) throws -> ReadmissionCaseID {
+        guard let text, let id = ReadmissionCaseID(text) else { throw HTTPError(.notFound) }
+        return id
+    }
+
+    /// Renders with the language chosen for this request, remembering an explicit choice.
+    func localized(_ template: String, _ view: Any, _ request: Request, status: HTTPResponse.Status = .ok) -> Response {
+        var response = html(template, view, status: status)
+        if let asked = request.uri.queryParameters["lang"].map(String.init), ConsoleStrings.languages.contains(asked) {
+            response.headers[.setCookie] = "\(ConsoleStrings.cookie)=\(asked); Path=/console; SameSite=Lax; Max-Age=31536000"
+        }
+        return response
+    }
+
+    // MARK: Inbox
+
+    func inbox(_ desk: ReadmissionDesk, _ request: Request, _ session: ConsoleSession) async throws -> Response {
+        let lang = strings.language(for: request)
+        let t = strings.table(lang)
+        let query = request.uri.queryParameters
+        let partnerFilter = query["partner"].map(String.init) ?? ""
+        let direction = query["direction"].map(String.init) ?? ""
+        let views = try await desk.cases().filter { view in
+            (partnerFilter.isEmpty || view.readmission.partner.rawValue == partnerFilter)
+                && (direction.isEmpty || (direction == "outgoing") == (view.readmission.role == .requesting))
+        }
+        let names = Dictionary(desk.partners().map { ($0.partner.participant.rawValue, $0.partner.name) }, uniquingKeysWith: { first, _ in first })
+        let rows = views.map { view -> ReadmissionListPage.Row in
+            let clock = view.clock
+            return ReadmissionListPage.Row(
+                id: view.readmission.id.rawValue, reference: view.readmission.reference, person: view.readmission.personName,
+                partner: names[view.readmission.partner.rawValue] ?? view.readmission.partner.rawValue,
+                role: t["role_\(view.readmission.role.rawValue)"] ?? "", status: t["status_\(view.readmission.status.rawValue)"] ?? view.readmission.status.rawValue,
+                statusCode: view.readmission.status.rawValue, due: clock?.dueDate?.text ?? "—",
+                clock: t["clock_\(clock?.state.rawValue ?? "not_started")"] ?? "", clockCode: clock?.state.rawValue ?? "not_started",
+                left: view.readmission.status.awaitsReply ? clock?.workingDaysLeft.map(String.init) ?? "—" : "—",
+                alert: view.readmission.escalated && view.readmission.status.awaitsReply || clock?.state == .overdue
+            )
+        }
+        let partners = [Option(value: "", label: t["all"] ?? "", selected: partnerFilter.isEmpty)]
+            + desk.partners().map { Option(value: $0.partner.participant.rawValue, label: $0.partner.name, selected: $0.partner.participant.rawValue == partnerFilter) }
+        let directions = [("", t["all"] ?? ""), ("outgoing", t["outgoing"] ?? ""), ("incoming", t["incoming"] ?? "")]
+            .map { Option(value: $0.0, label: $0.1, selected: $0.0 == direction) }
+        let page = ReadmissionListPage(nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: t, rows: rows, partners: partners, directions: directions,
+                                       canCompose: !desk.partners().isEmpty, message: nil)
+        return localized("readmission", page, request)
+    }
+
+    // MARK: Composer
+
+    func composePage(_ desk: ReadmissionDesk, _ request: Request, _ session: ConsoleSession, message: Message? = nil, status: HTTPResponse.Status = .ok) async -> Response {
+        let lang = strings.language(for: request)
+        let reachable = await desk.reachablePartners()
+        let agreements = reachable.map { Option(value: $0.agreement.id, label: "\($0.partner.name) — \($0.agreement.id) (\($0.agreement.replyLimit))", selected: false) }
+        var kinds: [String] = []
+        for (agreement, _) in reachable {
+            for kind in agreement.proofEvidence + agreement.primaFacieEvidence where !kinds.contains(kind) { kinds.append(kind) }
+        }
+        let evidence = kinds.map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: false) }
+        return localized("readmission-new", ReadmissionComposePage(nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: strings.table(lang),
+                                                                   csrf: session.csrfToken, agreements: agreements, evidence: evidence, message: message), request, status: status)
+    }
+
+    static func text(_ fields: [String: String], _ name: String, limit: Int = 200) throws -> String {
+        let value = (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !value.isEmpty else { throw ReadmissionError(code: "readmission.invalid_input", reason: "\(name) is required") }
+        guard value.count <= limit else { throw ReadmissionError(code: "readmission.invalid_input", reason: "\(name) is longer than \(limit) characters") }
+        return value
+    }
+
+    static func optional(_ fields: [String: String], _ name: String) -> String? {
+        let value = (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return value.isEmpty ? nil : String(value.prefix(2000))
+    }
+
+    static func lines(_ fields: [String: String], _ name: String) -> [String] {
+        (fields[name] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// A `datetime-local` value (taken as UTC) as a protocol time.
+    static func utcTime(_ value: String?) -> String? {
+        guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        let candidate = value.count == 16 ? value + ":00.000Z" : value.count == 19 ? value + ".000Z" : value
+        return Timestamp.parse(candidate).map(Timestamp.format)
+    }
+
+    static func application(_ fields: [String: String], desk: ReadmissionDesk) throws -> ReadmissionApplication {
+        let agreementID = try text(fields, "agreement")
+        guard let agreement = desk.profiles.profile(agreementID) else { throw ReadmissionError(code: "readmission.unknown_agreement", reason: "choose a partner") }
+        let kind = try text(fields, "evidenceKind")
+        let nationality = try text(fields, "nationality").uppercased()
+        let document = optional(fields, "documentNumber").map {
+            PersonRecord.IdentityDocument(kind: fields["documentKind"] ?? "passport", number: String($0.prefix(40)), issuingCountry: (optional(fields, "issuingCountry") ?? nationality).uppercased())
+        }
+        let protection = optional(fields, "protection") ?? "none"
+        guard PersonRecord.protectionStatuses.contains(protection) else { throw ReadmissionError(code: "readmission.invalid_input", reason: "unknown protection status") }
+        let birth = optional(fields, "dateOfBirth")
+        if let birth, CalendarDate(birth) == nil { throw ReadmissionError(code: "readmission.invalid_input", reason: "the date of birth must be like 1987-04-12") }
+        let apprehensionDate = optional(fields, "apprehensionDate")
+        if let apprehensionDate, CalendarDate(apprehensionDate) == nil { throw ReadmissionError(code: "readmission.invalid_input", reason: "the apprehension date must be like 2026-11-02") }
+        let sex = optional(fields, "sex") ?? "X"
+        guard ["F", "M", "X"].contains(sex) else { throw ReadmissionError(code: "readmission.invalid_input", reason: "sex is F, M or X") }
+        return ReadmissionApplication(
+            agreement: agreementID, procedure: fields["procedure"] == "accelerated" ? "accelerated" : "normal",
+            person: PersonRecord(names: [.init(given: optional(fields, "given"), family: try text(fields, "family", limit: 100))], dateOfBirth: birth,
+                                 placeOfBirth: optional(fields, "placeOfBirth"), sex: sex, nationality: nationality, protectionStatus: protection,
+                                 documents: document.map { [$0] }),
+            evidence: [Evidence(strength: agreement.strength(ofEvidence: kind) ?? "prima_facie", kind: kind, description: optional(fields, "evidenceDescription"))],
+            biometricReferences: optional(fields, "biometric").map { [$0] },
+            apprehension: apprehensionDate.map { .init(date: $0, place: optional(fields, "apprehensionPlace") ?? "—", circumstances: optional(fields, "circumstances")) },
+            specialNeeds: optional(fields, "specialNeeds"), escort: fields["escort"] == "not_required" ? "not_required" : "required"
+        )
+    }
+
+    // MARK: Actions
+
+    func perform(_ action: String, on id: ReadmissionCaseID, fields: [String: String], desk: ReadmissionDesk, session: ConsoleSession) async throws {
+        let actor = session.caller.user.rawValue
+        func requireDecide() throws {
+            guard canDecideReadmission(session) else { throw IdentityError.forbidden }
+        }
+        switch action {
+        case "verify": try await desk.verifyIdentity(id, by: actor)
+        case "request-information": try await desk.requestInformation(id, questions: Self.lines(fields, "questions"), by: actor)
+        case "propose-interview":
+            let slots = ["slot1", "slot2", "slot3"].compactMap { Self.utcTime(fields[$0]) }
+            try await desk.proposeInterview(id, mode: fields["mode"] ?? "video", slots: slots, location: Self.optional(fields, "location"), by: actor)
+        case "record-interview":
+            try await desk.recordInterviewOutcome(id, outcome: fields["outcome"] ?? "inconclusive", summary: Self.optional(fields, "summary"),
+                                                  record: Array((fields["record"] ?? "").utf8), by: actor)
+        case "extension": try await desk.claimExtension(id, justification: fields["justification"] ?? "", by: actor)
+        case "decide":
+            try requireDecide()
+            try await desk.decide(id, outcome: fields["outcome"] ?? "", reasons: Self.lines(fields, "reasons"), by: actor)
+        case "approve":
+            try requireDecide()
+            try await desk.approveDecision(id, by: actor)
+        case "decline":
+            try requireDecide()
+            try await desk.declineDecision(id, reason: fields["reason"] ?? "", by: actor)
+        case "travel-document":
+            try await desk.issueTravelDocument(id, document: TravelDocumentIssued(
+                kind: fields["kind"] ?? "laissez_passer", number: try Self.text(fields, "number", limit: 40), issuedOn: try Self.text(fields, "issuedOn"),
+                validUntil: try Self.text(fields, "validUntil"), issuingAuthority: try Self.text(fields, "authority")), by: actor)
+        case "answer": try await desk.answerInformationRequest(id, answers: Self.lines(fields, "answers"), by: actor)
+        case "confirm-interview": try await desk.confirmInterview(id, slot: fields["slot"] ?? "", by: actor)
+        case "transfer":
+            guard let departure = Self.utcTime(fields["departure"]) else { throw ReadmissionError(code: "readmission.invalid_input", reason: "give the departure time") }
+            let escorts = Self.optional(fields, "escort").map { [TransferNotice.Escort(name: $0, role: "escort leader")] }
+            try await desk.notifyTransfer(id, notice: TransferNotice(flight: try Self.text(fields, "flight", limit: 40), departure: departure,
+                                                                     pointOfEntry: try Self.text(fields, "pointOfEntry", limit: 40), escorts: escorts), by: actor)
+        case "transfer-done": try await desk.confirmTransfer(id, summary: fields["summary"] ?? "", by: actor)
+        case "withdraw": try await desk.withdraw(id, reason: try Self.text(fields, "reason"), by: actor)
+        default: throw HTTPError(.notFound)
+        }
+    }
+
+    // MARK: Case page
+
+    func readmissionCasePage(_ desk: ReadmissionDesk, _ id: ReadmissionCaseID, _ request: Request, _ session: ConsoleSession,
+                             message: Message? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let lang = strings.language(for: request)
+        let t = strings.table(lang)
+        let view = try await desk.view(id)
+        let rm = view.readmission
+        let person = rm.application.person
+        let state = rm.status
+        let requested = rm.role == .requested
+        let requesting = rm.role == .requesting
+        let decides = canDecideReadmission(session)
+        let partnerName = view.profile?.party(rm.partner)?.name ?? rm.partner.rawValue
+        var facts = [
+            ReadmissionCasePage.Fact(label: t["partner"] ?? "", value: "\(partnerName) (\(t["role_\(rm.role.rawValue)"] ?? ""))"),
+            .init(label: t["agreement"] ?? "", value: "\(rm.application.agreement) · \(t["procedure"] ?? ""): \(t["procedure_\(rm.procedure)"] ?? rm.procedure)"),
+            .init(label: t["person"] ?? "", value: "\(rm.personName), \(person.sex)\(person.dateOfBirth.map { ", \(t["born"] ?? "") \($0)" } ?? "")\(person.placeOfBirth.map { ", \($0)" } ?? "")"),
+            .init(label: t["nationality"] ?? "", value: person.nationality ?? "—"),
+            .init(label: t["documents"] ?? "", value: (person.documents ?? []).map { "\($0.kind) \($0.number) (\($0.issuingCountry))" }.joined(separator: "; ")),
+            .init(label: t["evidence"] ?? "", value: (rm.application.evidence ?? []).map { "\($0.kind) — \($0.strength)\($0.description.map { ": \($0)" } ?? "")" }.joined(separator: "; ")),
+            .init(label: t["escort"] ?? "", value: t["escort_\(rm.application.escort)"] ?? rm.application.escort),
+        ]
+        if let apprehension = rm.application.apprehension {
+            facts.append(.init(label: t["apprehension"] ?? "", value: "\(apprehension.date), \(apprehension.place)\(apprehension.circumstances.map { " — \($0)" } ?? "")"))
+        }
+        if let needs = rm.application.specialNeeds { facts.append(.init(label: t["special_needs"] ?? "", value: needs)) }
+        if let biometrics = rm.application.biometricReferences { facts.append(.init(label: t["biometrics"] ?? "", value: biometrics.joined(separator: ", "))) }
+        var clockFacts: [ReadmissionCasePage.Fact] = []
+        if let clock = view.clock {
+            clockFacts.append(.init(label: t["limit"] ?? "", value: clock.limit.description))
+            if let started = clock.startedAt { clockFacts.append(.init(label: t["started"] ?? "", value: ConsoleFormat.dateTime(started))) }
+            if let due = clock.dueDate { clockFacts.append(.init(label: t["due"] ?? "", value: "\(due.text)\(clock.workingDaysLeft.map { state.awaitsReply ? " · \(t["left"] ?? ""): \($0)" : "" } ?? "")")) }
+            if !clock.reminderDates.isEmpty { clockFacts.append(.init(label: t["reminders"] ?? "", value: clock.reminderDates.map(\.text).joined(separator: ", "))) }
+            if let escalation = clock.escalationDate, state.awaitsReply { clockFacts.append(.init(label: t["escalation"] ?? "", value: escalation.text)) }
+            if let transfer = clock.transferDeadline { clockFacts.append(.init(label: t["transfer_deadline"] ?? "", value: transfer.text)) }
+        }
+        if rm.escalated && state.awaitsReply { clockFacts.append(.init(label: t["escalated"] ?? "", value: "✔")) }
+        if let claimed = rm.extensionClaimed { clockFacts.append(.init(label: t["extension"] ?? "", value: claimed)) }
+        let timeline = rm.events.reversed().map { event -> ReadmissionCasePage.TimelineRow in
+            let direction = t[event.direction.rawValue] ?? event.direction.rawValue
+            let deliveryCode = event.direction == .sent ? (event.delivery ?? .pending).rawValue : nil
+            return ReadmissionCasePage.TimelineRow(
+                at: ConsoleFormat.dateTime(event.at), direction: direction, event: event.kind.replacingOccurrences(of: "_", with: " "), actor: event.actor,
+                detail: Self.summary(event), delivery: deliveryCode.map { t["delivery_\($0)"] ?? $0 }, deliveryCode: deliveryCode,
+                receiptAt: event.receivedAt.map(ConsoleFormat.dateTime), digest: event.digest.map { String($0.prefix(16)) + "…" },
+                receiptLink: event.receipt == nil ? nil : "/console/readmission/\(rm.id.rawValue)/receipts/\(event.sequence)"
+            )
+        }
+        let proposal = rm.proposedDecision
+        let page = ReadmissionCasePage(
+            nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: t, csrf: session.csrfToken, id: rm.id.rawValue, reference: rm.reference,
+            person: rm.personName, status: t["status_\(state.rawValue)"] ?? state.rawValue, statusCode: state.rawValue,
+            clockState: t["clock_\(view.clock?.state.rawValue ?? "not_started")"] ?? "", clockCode: view.clock?.state.rawValue ?? "not_started",
+            facts: facts, clockFacts: clockFacts, timeline: Array(timeline), message: message,
+            canVerify: requested && state.awaitsReply && !desk.registries.isEmpty,
+            canRequestInformation: requested && state.awaitsReply && state != .informationRequested,
+            canProposeInterview: requested && state.awaitsReply,
+            canRecordInterview: requested && state == .interviewScheduled,
+            canClaimExtension: requested && state.awaitsReply && rm.extensionClaimed == nil && view.profile?.extensionLimit != nil,
+            canDecide: requested && state.awaitsReply && decides && proposal == nil,
+            canApprove: requested && state.awaitsReply && decides && proposal != nil && proposal?.decidedBy != session.caller.user.rawValue,
+            canIssueDocument: requested && (state == .accepted || state == .deemedAccepted),
+            canAnswer: requesting && state == .informationRequested,
+            canConfirmInterview: requesting && state == .interviewProposed,
+            canNotifyTransfer: requesting && state.isAccepted && state != .transferred && state != .transferNotified,
+            canConfirmTransfer: requesting && state == .transferNotified,
+            canWithdraw: requesting && !state.isClosed,
+            proposedDecision: proposal.map { "\($0.outcome) — \($0.decidedBy)\($0.reasons.map { ": " + $0.joined(separator: "; ") } ?? "")" },
+            questions: rm.openQuestions,
+            slots: rm.interviewSlots.map { .init(value: $0, label: $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: ":00.000Z", with: " UTC")) },
+            today: CalendarDate(Date()).text
+        )
+        return localized("readmission-case", page, request, status: status)
+    }
+
+    /// One line on what an event said.
+    static func summary(_ event: ReadmissionEvent) -> String {
+        if let detail = event.detail, event.direction == .local { return detail }
+        switch event.body {
+        case .readmissionApplication(let application)?: return "\(application.person.names.first?.family ?? "") · \(application.procedure)"
+        case .readmissionRevision(let revision)?: return revision.reason
+        case .informationRequest(let request)?: return request.questions.joined(separator: " / ")
+        case .informationResponse(let response)?: return response.answers.joined(separator: " / ")
+        case .interviewProposal(let proposal)?: return "\(proposal.mode): \(proposal.slots.joined(separator: ", "))"
+        case .interviewConfirmation(let confirmation)?: return "\(confirmation.mode): \(confirmation.slot)"
+        case .interviewOutcome(let outcome)?: return "\(outcome.outcome)\(outcome.summary.map { " — \($0)" } ?? "") · SHA-256 \(outcome.recordDigest?.prefix(16) ?? "")…"
+        case .decision(let decision)?:
+            return "\(decision.outcome) · \(decision.decidedBy)\(decision.approvedBy.map { " + \($0)" } ?? "")\(decision.reasons.map { ": " + $0.joined(separator: "; ") } ?? "")"
+        case .travelDocumentIssued(let document)?: return "\(document.kind) \(document.number), \(document.validUntil)"
+        case .transferNotice(let notice)?: return "\(notice.flight) · \(notice.departure) · \(notice.pointOfEntry)"
+        case .withdrawal(let withdrawal)?: return withdrawal.reason
+        case .caseUpdate(let update)?: return "\(update.status)\(update.summary.map { ": \($0)" } ?? "")"
+        default: return event.detail ?? ""
+        }
+    }
+
+    // MARK: Statistics
+
+    func statisticsPage(_ desk: ReadmissionDesk, _ request: Request, _ session: ConsoleSession) async throws -> Response {
+        let lang = strings.language(for: request)
+        func days(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
+        let rows = PartnerStatistics.compute(try await desk.cases(), partners: desk.partners()).map { stats in
+            ReadmissionStatisticsPage.Row(
+                partner: stats.partnerName, agreement: stats.agreement, sent: "\(stats.sent)", received: "\(stats.received)", pending: "\(stats.pending)",
+                accepted: "\(stats.accepted)", deemed: "\(stats.deemedAccepted)", rejected: "\(stats.rejected)",
+                rate: stats.acceptanceRate.map { "\(Int(($0 * 100).rounded())) %" } ?? "—", median: days(stats.medianReplyDays), p90: days(stats.p90ReplyDays),
+                withinLimit: "\(stats.withinLimit)", limit: stats.limit, transfers: "\(stats.transfersCompleted)"
+            )
+        }
+        return localized("readmission-stats", ReadmissionStatisticsPage(nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: strings.table(lang), rows: rows), request)
+    }
+}

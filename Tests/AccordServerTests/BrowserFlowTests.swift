@@ -1,0 +1,30 @@
+import AccordTesting
+import Foundation
+import Testing
+
+/// The readmission console driven in headless Chromium (Tests/Browser/readmission_flow.py):
+/// `accord demo` with Belgium's and Morocco's consoles, a case from application to transfer.
+/// Screenshots are kept in .build/test-artifacts/browser. Skipped when Chromium, chromedriver
+/// or selenium are missing, unless ACCORD_TEST_REQUIRE_BROWSER=1 (scripts/test.sh sets it).
+@Suite struct BrowserFlowTests {
+    static let repository = AgreementProfileFileTests.repository
+
+    @Test func aReadmissionCaseInBothConsoles() throws {
+        let required = ProcessInfo.processInfo.environment["ACCORD_TEST_REQUIRE_BROWSER"] == "1"
+        let present = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
+            && (try? ExternalTool.run("python3", ["-c", "import selenium"]).status) == 0
+        guard present else {
+            if required { Issue.record("chromium, chromedriver or python selenium is missing (scripts/test.sh installs them)") }
+            return
+        }
+        let artifacts = Self.repository.appendingPathComponent(".build/test-artifacts/browser")
+        try? FileManager.default.removeItem(at: artifacts)
+        let result = try ExternalTool.run("python3", [
+            Self.repository.appendingPathComponent("Tests/Browser/readmission_flow.py").path,
+            "--accord", AccordProcess.executable.path, "--out", artifacts.path,
+        ], in: Self.repository)
+        #expect(result.status == 0, "\(result.output)\n\(result.errors.suffix(3000))")
+        let screenshots = (try? FileManager.default.contentsOfDirectory(atPath: artifacts.path)) ?? []
+        #expect(screenshots.filter { $0.hasSuffix(".png") }.count >= 8, "\(screenshots)")
+    }
+}
