@@ -43,7 +43,7 @@ public struct ReadmissionRuntime: Sendable {
 
     public static func start(
         exchange: NodeExchangeRuntime, store: SQLStore, profiles: AgreementProfiles, registries: [any IdentityRegistry] = [],
-        clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(), interval: Duration = .seconds(2),
+        clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(), interval: Duration = .seconds(3),
         logger: Logger = Logger(label: "accord.readmission")
     ) -> ReadmissionRuntime {
         let desk = ReadmissionDesk(

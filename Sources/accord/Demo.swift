@@ -33,6 +33,9 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Port of Morocco's console (0 picks a free one).")
     var partnerPort = 8081
 
+    @Option(help: "Port of Georgia's console on the hub's quick-win module (0 picks a free one).")
+    var quickWinPort = 8082
+
     @Option(help: "How many sample national cases Belgium's node starts with.")
     var cases = 300
 
@@ -78,7 +81,16 @@ struct Demo: AsyncParsableCommand {
             let belgiumDesk = ReadmissionRuntime.start(exchange: running.belgium, store: belgium.store, profiles: profiles, logger: quiet)
             let moroccoDesk = ReadmissionRuntime.start(exchange: running.morocco, store: morocco.store, profiles: profiles,
                                                       registries: try ReadmissionRuntime.simulatedRegistries(), logger: quiet)
+            // Georgia has no node: the hub hosts its installation (the quick-win module).
+            let georgiaConfiguration = QuickWinHost.configuration(
+                hub: demoConfiguration(dataDir + "/federation", port: quickWinPort, name: ""), participant: FederationDemo.georgia, port: quickWinPort,
+                name: "Georgia — Ministry of Internal Affairs (GEO-MIA) · quick-win module on the hub")
+            let georgia = try await QuickWinHost.start(configuration: georgiaConfiguration, participant: FederationDemo.georgia, pki: running.pki,
+                                                       hub: running.hubEndpoint, profiles: profiles, logger: quiet)
+            try await Demo.ensure(georgia.node, "geo.officer", "N. Kapanadze (readmission officer)", [RoleGrant(role: "readmission_supervisor")], password)
+            try await Demo.ensure(georgia.node, "geo.supervisor", "T. Lomidze (head of unit)", [RoleGrant(role: "readmission_supervisor")], password)
             func stopAll() async {
+                await georgia.stop()
                 await belgiumDesk.stop()
                 await moroccoDesk.stop()
                 await running.stop()
@@ -92,19 +104,23 @@ struct Demo: AsyncParsableCommand {
                 }
                 if try await belgiumDesk.desk.cases().isEmpty {
                     say("Exchanging sample readmission cases through the hub (each step a signed message with its receipt) …")
-                    let seeded = try await ReadmissionDemo(belgium: belgiumDesk.desk, morocco: moroccoDesk.desk).seed()
+                    let seeded = try await ReadmissionDemo(belgium: belgiumDesk.desk, morocco: moroccoDesk.desk, georgia: georgia.readmission.desk).seed()
                     say("  \(seeded) cases: one transferred, one awaiting four-eyes approval, one with an open information request,")
-                    say("  one with an interview to confirm, one accelerated, one rejected.")
+                    say("  one with an interview to confirm, one accelerated, one rejected — and one to Georgia on the quick-win module.")
                 }
                 let (ports, continuation) = AsyncStream.makeStream(of: (String, Int).self)
                 let belgiumApp = try await belgium.makeApplication(readmission: belgiumDesk.desk) { continuation.yield(("belgium", $0)) }
                 let moroccoApp = try await morocco.makeApplication(readmission: moroccoDesk.desk) { continuation.yield(("morocco", $0)) }
-                let group = ServiceGroup(configuration: .init(services: [belgiumApp, moroccoApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
+                let georgiaApp = try await georgia.makeApplication { continuation.yield(("georgia", $0)) }
+                let group = ServiceGroup(configuration: .init(services: [belgiumApp, moroccoApp, georgiaApp], gracefulShutdownSignals: [.sigterm, .sigint], logger: quiet))
                 let announcer = Task {
                     var bound: [String: Int] = [:]
                     for await (name, port) in ports {
                         bound[name] = port
-                        if bound.count == 2 { announce(belgium: bound["belgium"] ?? 0, morocco: bound["morocco"] ?? 0, password: password, token: token, hubPort: running.hub.listener.port) }
+                        if bound.count == 3 {
+                            announce(belgium: bound["belgium"] ?? 0, morocco: bound["morocco"] ?? 0, georgia: bound["georgia"] ?? 0, password: password, token: token,
+                                     hubPort: running.hub.listener.port)
+                        }
                     }
                 }
                 try await group.run()
@@ -118,7 +134,7 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
-    func announce(belgium: Int, morocco: Int, password: String, token: String, hubPort: Int) {
+    func announce(belgium: Int, morocco: Int, georgia: Int, password: String, token: String, hubPort: Int) {
         say("""
 
             Accord demo is running. Open both consoles side by side (English; add ?lang=fr for French).
@@ -126,6 +142,8 @@ struct Demo: AsyncParsableCommand {
                                             sign in as bel.liaison / \(password)   (national cases: demo.supervisor / \(password))
               Morocco (partner country):    http://\(host):\(morocco)/console/readmission
                                             sign in as mar.officer / \(password)   (four-eyes approval: mar.supervisor / \(password))
+              Georgia (quick-win on the hub): http://\(host):\(georgia)/console/readmission
+                                            sign in as geo.officer / \(password)   (no node of its own: hosted by the hub)
               Hub (mutual TLS only):        https://\(host):\(hubPort)/federation/v1
               API (Belgium):                curl -H 'Authorization: Bearer \(token)' http://\(host):\(belgium)/api/v1/cases
               PKI: \(dataDir)/federation/pki (development CA)
@@ -139,6 +157,7 @@ struct Demo: AsyncParsableCommand {
         // Demo only: plain HTTP on loopback and no authenticator app needed.
         configuration.secureCookies = false
         configuration.requireMFA = false
+        configuration.logLevel = .warning
         return configuration
     }
 

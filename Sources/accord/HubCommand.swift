@@ -5,6 +5,8 @@ import Federation
 import Foundation
 import Gateway
 import Logging
+import Readmission
+import ServiceLifecycle
 
 struct HubCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -56,6 +58,14 @@ struct HubCommand: AsyncParsableCommand {
         @Option(help: "Delivery attempts before a message is dead-lettered (failed) and an alert logged.")
         var retryAttempts = 12
 
+        @Option(name: .customLong("quick-win"), help: ArgumentHelp(
+            "Host a partner without a node on the quick-win module: ID=PORT, e.g. GEO-MIA=8082 (repeatable).",
+            discussion: "Its data lives in <data-dir>/quick-win/ID (or the schema quickwin_id); its certificates come from --pki; add its users with accord users add --data-dir <data-dir>/quick-win/ID."))
+        var quickWin: [String] = []
+
+        @Option(help: "Agreement profiles for the quick-win partners. Default: Profiles/agreements (or $ACCORD_PROFILES/agreements).")
+        var profiles: String?
+
         func run() async throws {
             try await reportingErrors {
                 var flags = options.flags
@@ -82,9 +92,48 @@ struct HubCommand: AsyncParsableCommand {
                     "federation": "\(federationHost):\(hub.listener.port)", "console": "\(configuration.host):\(configuration.port)",
                     "database": "\(database)",
                 ])
-                try await serve(node, federation: .hub(hub))
+                var hosted: [QuickWinHost] = []
+                do {
+                    hosted = try await startQuickWin(hub: hub, configuration: configuration, logger: node.logger)
+                } catch {
+                    for host in hosted { await host.stop() }
+                    await hub.stop()
+                    await node.close()
+                    throw error
+                }
+                var services: [any Service] = []
+                for host in hosted { services.append(try await host.makeApplication()) }
+                try await serve(node, federation: .hub(hub), alongside: services)
+                for host in hosted { await host.stop() }
             }
         }
+    }
+}
+
+extension HubCommand.Serve {
+    /// Starts an installation for each `--quick-win ID=PORT`, joined to this hub over loopback mutual TLS.
+    func startQuickWin(hub: HubRuntime, configuration: NodeConfiguration, logger: Logger) async throws -> [QuickWinHost] {
+        guard !quickWin.isEmpty else { return [] }
+        let agreements = try ReadmissionRuntime.loadProfiles(profiles.map { URL(fileURLWithPath: $0) } ?? ReadmissionRuntime.defaultAgreementsDirectory())
+        let endpoint = FederationEndpoint(host: federationHost == "0.0.0.0" ? "127.0.0.1" : federationHost, port: hub.listener.port)
+        var hosts: [QuickWinHost] = []
+        for item in quickWin {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, let participant = ParticipantID(parts[0]), let port = Int(parts[1]) else {
+                throw ValidationError("--quick-win takes ID=PORT, e.g. GEO-MIA=8082, not \(item)")
+            }
+            let name = hub.service.state.configuration.participant(participant)?.name ?? participant.rawValue
+            let hostConfiguration = QuickWinHost.configuration(hub: configuration, participant: participant, port: port, name: "\(name) · quick-win module")
+            do {
+                hosts.append(try await QuickWinHost.start(configuration: hostConfiguration, participant: participant, pki: pki.directory, hub: endpoint,
+                                                          profiles: agreements, logger: logger))
+            } catch {
+                for host in hosts { await host.stop() }
+                throw error
+            }
+            logger.notice("quick-win module", metadata: ["participant": "\(participant)", "console": "\(configuration.host):\(port)"])
+        }
+        return hosts
     }
 }
 
@@ -96,17 +145,20 @@ struct PKIOption: ParsableArguments {
     var directory: PKIDirectory { PKIDirectory(URL(fileURLWithPath: path)) }
 }
 
-/// Runs the node's HTTP application (console, API, health, metrics) until a signal, then stops
-/// the federation runtime and closes the database.
-func serve(_ node: AccordNode, federation: FederationRole?) async throws {
+/// Runs the node's HTTP application (console, API, health, metrics) — and any `alongside`
+/// services — until a signal, then stops the federation runtime and closes the database.
+func serve(_ node: AccordNode, federation: FederationRole?, readmission: ReadmissionRuntime? = nil, alongside: [any Service] = []) async throws {
     do {
-        let application = try await node.makeApplication(federation: federation)
-        try await application.runService()
+        let application = try await node.makeApplication(federation: federation, readmission: readmission?.desk)
+        let group = ServiceGroup(configuration: .init(services: [application] + alongside, gracefulShutdownSignals: [.sigterm, .sigint], logger: node.logger))
+        try await group.run()
     } catch {
+        await readmission?.stop()
         await federation?.stop()
         await node.close()
         throw error
     }
+    await readmission?.stop()
     await federation?.stop()
     await node.close()
 }

@@ -5,6 +5,7 @@ import Exchange
 import Gateway
 import Hummingbird
 import Logging
+import Readmission
 import Storage
 
 struct NodeCommand: AsyncParsableCommand {
@@ -48,7 +49,17 @@ struct NodeCommand: AsyncParsableCommand {
                     "address": "\(configuration.host):\(configuration.port)", "database": "\(database)",
                     "federation": "\(federation.summary)",
                 ])
-                try await serve(node, federation: role)
+                var readmission: ReadmissionRuntime?
+                if case .node(let exchange) = role {
+                    do {
+                        readmission = try federation.startReadmission(exchange: exchange, store: node.store, logger: node.logger)
+                    } catch {
+                        await role?.stop()
+                        await node.close()
+                        throw error
+                    }
+                }
+                try await serve(node, federation: role, readmission: readmission)
             }
         }
     }
@@ -69,6 +80,26 @@ struct NodeFederationOptions: ParsableArguments {
 
     @Option(help: "Seconds between re-reads of the CRL file.")
     var crlRefresh = 60
+
+    @Option(help: "Agreement profiles for the readmission desk. Default: Profiles/agreements (or $ACCORD_PROFILES/agreements).")
+    var profiles: String?
+
+    @Flag(help: "Check identities against the simulated national ID and civil registries (demonstrations only).")
+    var simulatedRegistries = false
+
+    /// The readmission desk over the node's exchange; refuses to start on invalid agreement
+    /// profiles. Without --profiles and without a Profiles/agreements directory there is no desk
+    /// (the node still exchanges messages).
+    func startReadmission(exchange: NodeExchangeRuntime, store: SQLStore, logger: Logger) throws -> ReadmissionRuntime? {
+        let directory = profiles.map { URL(fileURLWithPath: $0) } ?? ReadmissionRuntime.defaultAgreementsDirectory()
+        if profiles == nil, !FileManager.default.fileExists(atPath: directory.path) {
+            logger.notice("no agreement profiles at \(directory.path): the readmission desk is off (pass --profiles)")
+            return nil
+        }
+        let agreements = try ReadmissionRuntime.loadProfiles(directory)
+        return ReadmissionRuntime.start(exchange: exchange, store: store, profiles: agreements,
+                                        registries: simulatedRegistries ? try ReadmissionRuntime.simulatedRegistries() : [], logger: logger)
+    }
 
     var summary: String {
         guard let hub else { return "off" }

@@ -20,7 +20,7 @@ import Testing
             let role = FederationRole.hub(running.hub)
             let overview = try #require(role.overview)
             let seen = try await overview()
-            #expect(seen.participants.map(\.id).sorted() == ["BEL-DOFI", "EUE-HUB", "MAR-INTERIOR"])
+            #expect(seen.participants.map(\.id).sorted() == ["BEL-DOFI", "EUE-HUB", "GEO-MIA", "MAR-INTERIOR"])
             #expect(seen.queues.map { "\($0.recipient):\($0.delivered)" } == ["BEL-DOFI:\(3 * round)", "MAR-INTERIOR:\(3 * round)"])
             #expect(seen.deadLetters.isEmpty)
             let metrics = running.hub.metrics.emitToString()

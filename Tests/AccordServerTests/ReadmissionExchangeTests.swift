@@ -140,3 +140,75 @@ import Testing
         #expect(withMorocco.medianReplyDays != nil)
     }
 }
+
+/// Georgia has no node: the hub hosts its installation (quick-win module), joined over mutual
+/// TLS like any node, with its own database and key. Its reply limit passes in silence, and
+/// both sides record acceptance at the same instant, fixed by the agreement.
+@Suite(.serialized) struct QuickWinTests {
+    @Test(arguments: TestDatabase.all)
+    func aHostedPartnerAndSilenceMeansAcceptance(_ database: TestDatabase) async throws {
+        let root = try ExternalTool.temporaryDirectory()
+        var logger = Logger(label: "test.quickwin")
+        logger.logLevel = .error
+        let run = "qw" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
+        let postgresURL = ProcessInfo.processInfo.environment["ACCORD_TEST_POSTGRES_URL"]
+        if database == .postgres, postgresURL == nil { throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set") }
+        func withSchema(_ url: String, _ name: String) -> String { url + (url.contains("?") ? "&" : "?") + "schema=\(run)_\(name.replacingOccurrences(of: "-", with: "_"))" }
+        let running = try await FederationDemo(directory: root.appendingPathComponent("federation"))
+            .start(logger: logger, database: database == .postgres ? { .postgres(url: withSchema(postgresURL ?? "", $0)) } : nil)
+        let profiles = try ReadmissionRuntime.loadProfiles(ReadmissionExchangeTests.agreements)
+        var hubConfiguration = NodeConfiguration(dataDirectory: root.appendingPathComponent("hub").path)
+        if database == .postgres { hubConfiguration.databaseURL = withSchema(postgresURL ?? "", "hub-node") }
+        let configuration = QuickWinHost.configuration(hub: hubConfiguration, participant: FederationDemo.georgia, port: 0, name: "Georgia (quick-win)")
+        if database == .postgres { #expect(configuration.databaseURL?.contains("schema=\(run)_hub_node_quickwin_geo_mia") == true) }
+        #expect(configuration.dataDirectory.hasSuffix("hub/quick-win/GEO-MIA"))
+        let georgia = try await QuickWinHost.start(configuration: configuration, participant: FederationDemo.georgia, pki: running.pki, hub: running.hubEndpoint,
+                                                   profiles: profiles, logger: logger)
+        let belgium = ReadmissionRuntime.start(exchange: running.belgium, store: running.belgiumStore, profiles: profiles, interval: .milliseconds(100), logger: logger)
+        do {
+            var person = PersonRecord(names: [.init(given: "Giorgi", family: "Beridze")], dateOfBirth: "1994-09-18", sex: "M", nationality: "GEO",
+                                      documents: [.init(kind: "passport", number: "15AB04231", issuingCountry: "GEO")])
+            let application = ReadmissionApplication(agreement: "EU-GEO-2026", procedure: "normal", person: person,
+                                                     evidence: [Evidence(strength: "proof", kind: "passport")], escort: "not_required")
+            let id = try await belgium.desk.submitApplication(application, reference: "BEL-RA-QW-1", by: "liaison.bel")
+            let desk = georgia.readmission.desk
+            let deadline = ContinuousClock.now + .seconds(30)
+            var received: ReadmissionDesk.View?
+            while ContinuousClock.now < deadline {
+                if let view = try? await desk.view(id), view.readmission.status == .pending,
+                   let sent = try? await belgium.desk.view(id), sent.clock?.state == .running { received = view; break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            let view = try #require(received, "Georgia never received the application, or Belgium its receipt")
+            let dueAt = try #require(view.clock?.dueAt)
+            #expect(try await belgium.desk.view(id).clock?.dueAt == dueAt)
+            // The data is Georgia's own: nothing of it in the hub's database beyond the log and outbox.
+            let hubRows = try await running.hubStore.database.raw("SELECT COUNT(*) AS n FROM readmission_events").first()?.decode(column: "n", as: Int.self)
+            #expect(hubRows == 0)
+
+            // Twelve calendar days pass in silence.
+            let after = dueAt.addingTimeInterval(1)
+            let inGeorgia = try await desk.applyClocks(now: after).filter { $0.kind == "deemed_accepted" }
+            let inBelgium = try await belgium.desk.applyClocks(now: after).filter { $0.kind == "deemed_accepted" }
+            #expect(inGeorgia.count == 1 && inBelgium.count == 1)
+            #expect(inGeorgia.first?.at == dueAt && inBelgium.first?.at == dueAt)
+            #expect(try await desk.view(id).readmission.status == .deemedAccepted)
+            #expect(try await belgium.desk.view(id).readmission.status == .deemedAccepted)
+            // Protected persons never reach their country of nationality — refused before signing.
+            person.protectionStatus = "refugee"
+            await #expect(throws: ReadmissionError(code: "readmission.protected_person", reason: "")) {
+                _ = try await belgium.desk.submitApplication(ReadmissionApplication(agreement: "EU-GEO-2026", procedure: "normal", person: person,
+                                                                                   evidence: [Evidence(strength: "proof", kind: "passport")], escort: "required"),
+                                                            reference: "BEL-RA-QW-2", by: "liaison.bel")
+            }
+        } catch {
+            await belgium.stop()
+            await georgia.stop()
+            await running.stop()
+            throw error
+        }
+        await belgium.stop()
+        await georgia.stop()
+        await running.stop()
+    }
+}

@@ -52,6 +52,7 @@ class Flow:
         text = "".join(lines)
         self.belgium = re.search(r"Belgium \(requesting state\):\s+(http://\S+)/console/readmission", text).group(1)
         self.morocco = re.search(r"Morocco \(partner country\):\s+(http://\S+)/console/readmission", text).group(1)
+        self.georgia = re.search(r"Georgia \(quick-win on the hub\):\s+(http://\S+)/console/readmission", text).group(1)
         self.password = re.search(r"sign in as bel\.liaison / (\S+)", text).group(1)
 
     def stop_demo(self):
@@ -158,7 +159,7 @@ class Flow:
         reference = "BEL-RA-BROWSER-1"
         self.sign_in(belgium, self.belgium, "bel.liaison")
         rows = belgium.find_elements(By.CSS_SELECTOR, "table.readmission tbody tr[data-case]")
-        assert len(rows) == 6, f"the demo seeds six cases, the inbox shows {len(rows)}"
+        assert len(rows) == 7, f"the demo seeds seven cases, the inbox shows {len(rows)}"
         self.shot(belgium, "belgium-inbox")
 
         # Belgium composes an application to Morocco.
@@ -262,6 +263,17 @@ class Flow:
         assert "Dossiers de réadmission" in belgium.find_element(By.TAG_NAME, "h1").text, "the language choice is remembered"
         belgium.set_window_size(820, 1180)
         self.shot(belgium, "belgium-inbox-tablet-fr")
+
+        # Georgia has no node: its officers work on the hub's quick-win module.
+        self.sign_out(morocco)
+        self.sign_in(morocco, self.georgia, "geo.officer")
+        georgia_rows = morocco.find_elements(By.CSS_SELECTOR, "table.readmission tbody tr[data-case]")
+        assert len(georgia_rows) == 1, f"Georgia sees only its own case, not {len(georgia_rows)}"
+        self.open_case(morocco, self.georgia, f"BEL-RA-{datetime.date.today().year}-0107")
+        assert self.status(morocco) == "pending"
+        assert morocco.find_element(By.ID, "clock-state").get_attribute("data-clock") == "running"
+        assert "quick-win" in morocco.find_element(By.CSS_SELECTOR, "header .node").text
+        self.shot(morocco, "georgia-quick-win-case")
 
 
 def main():

@@ -14,6 +14,8 @@ public struct FederationDemo: Sendable {
     public static let hub = ParticipantID("EUE-HUB")!
     public static let belgium = ParticipantID("BEL-DOFI")!
     public static let morocco = ParticipantID("MAR-INTERIOR")!
+    /// Works on the hub's quick-win module (no node of its own); pull, like any hosted partner.
+    public static let georgia = ParticipantID("GEO-MIA")!
 
     public let directory: URL
     public var host = "127.0.0.1"
@@ -29,6 +31,9 @@ public struct FederationDemo: Sendable {
         public let hubStore: SQLStore
         public let belgiumStore: SQLStore
         public let moroccoStore: SQLStore
+        /// Where the hub listens, and the federation PKI (for hosted quick-win partners).
+        public let hubEndpoint: FederationEndpoint
+        public let pki: PKIDirectory
         /// The stores this demo opened (not those handed in by the caller).
         let stores: [SQLStore]
 
@@ -61,9 +66,15 @@ public struct FederationDemo: Sendable {
         } else if let current = try? RevocationList(pemEncoded: String(contentsOf: pki.crlURL, encoding: .utf8)), (current.nextUpdate ?? now) < now.addingTimeInterval(86_400) {
             _ = try pki.publishCRL(now: now, validity: 7 * 86_400)
         }
+        if (try? FederationMaterials.load(pki: pki, participant: Self.georgia, tlsRole: .node)) == nil {
+            // Demo data from before Georgia joined: add its certificates.
+            try pki.issue(role: .node, participant: Self.georgia, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now, validityDays: 365)
+            try pki.issue(role: .signer, participant: Self.georgia, dnsNames: [], ipAddresses: [], now: now, validityDays: 365)
+        }
         let hubMaterials = try FederationMaterials.load(pki: pki, participant: Self.hub, tlsRole: .hub)
         let belgiumMaterials = try FederationMaterials.load(pki: pki, participant: Self.belgium, tlsRole: .node)
         let moroccoMaterials = try FederationMaterials.load(pki: pki, participant: Self.morocco, tlsRole: .node)
+        let georgiaMaterials = try FederationMaterials.load(pki: pki, participant: Self.georgia, tlsRole: .node)
 
         var stores: [SQLStore] = []
         func open(_ name: String) async throws -> SQLStore {
@@ -92,9 +103,12 @@ public struct FederationDemo: Sendable {
                 Participant(id: Self.belgium, name: "Belgium — Immigration Office (requesting state)", delivery: .pull, signerCertificates: [belgiumMaterials.signerCertificatePEM]),
                 Participant(id: Self.morocco, name: "Morocco — Ministry of the Interior (partner country)", delivery: .push,
                             endpoint: "\(host):\(moroccoPort)", signerCertificates: [moroccoMaterials.signerCertificatePEM]),
+                Participant(id: Self.georgia, name: "Georgia — Ministry of Internal Affairs (quick-win module on the hub)", delivery: .pull,
+                            signerCertificates: [georgiaMaterials.signerCertificatePEM]),
             ],
             agreements: [
                 Agreement(id: "EU-MAR-2026", parties: [Self.belgium, Self.morocco], messageTypes: MessageType.allCases.filter { $0 != .receipt && $0 != .error }),
+                Agreement(id: "EU-GEO-2026", parties: [Self.belgium, Self.georgia], messageTypes: MessageType.allCases.filter { $0 != .receipt && $0 != .error }),
             ]
         )
         let hub = try await HubRuntime.start(
@@ -104,7 +118,8 @@ public struct FederationDemo: Sendable {
         let hubEndpoint = FederationEndpoint(host: host, port: hub.listener.port)
         let morocco = try await NodeExchangeRuntime.start(store: moroccoStore, materials: moroccoMaterials, hub: hubEndpoint, listen: (host, moroccoPort), logger: logger)
         let belgium = try await NodeExchangeRuntime.start(store: belgiumStore, materials: belgiumMaterials, hub: hubEndpoint, listen: nil, logger: logger)
-        return Running(hub: hub, belgium: belgium, morocco: morocco, hubStore: hubStore, belgiumStore: belgiumStore, moroccoStore: moroccoStore, stores: stores)
+        return Running(hub: hub, belgium: belgium, morocco: morocco, hubStore: hubStore, belgiumStore: belgiumStore, moroccoStore: moroccoStore,
+                       hubEndpoint: hubEndpoint, pki: pki, stores: stores)
     }
 
     public struct Summary: Sendable {

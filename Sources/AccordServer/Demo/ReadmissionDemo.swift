@@ -9,10 +9,13 @@ import Readmission
 public struct ReadmissionDemo: Sendable {
     public let belgium: ReadmissionDesk
     public let morocco: ReadmissionDesk
+    /// Georgia works on the hub's quick-win module.
+    public let georgia: ReadmissionDesk?
 
-    public init(belgium: ReadmissionDesk, morocco: ReadmissionDesk) {
+    public init(belgium: ReadmissionDesk, morocco: ReadmissionDesk, georgia: ReadmissionDesk? = nil) {
         self.belgium = belgium
         self.morocco = morocco
+        self.georgia = georgia
     }
 
     static func person(_ given: String, _ family: String, born: String, at place: String, sex: String, document: (String, String)?) -> PersonRecord {
@@ -105,6 +108,18 @@ public struct ReadmissionDemo: Sendable {
         try await morocco.decide(rejected, outcome: "reject", reasons: ["no civil registry record of this person", "a language test alone does not establish nationality"], by: "mar.officer")
         try await morocco.approveDecision(rejected, by: "mar.supervisor")
         try await wait(belgium, rejected) { $0.readmission.status == .rejected }
-        return 6
+        guard let georgia else { return 6 }
+
+        // 7. To Georgia, on the quick-win module: twelve calendar days, silence means acceptance.
+        var person = Self.person("Giorgi", "Beridze", born: "1994-09-18", at: "Kutaisi", sex: "M", document: ("passport", "15AB04231"))
+        person.nationality = "GEO"
+        person.documents = [.init(kind: "passport", number: "15AB04231", issuingCountry: "GEO")]
+        let toGeorgia = try await belgium.submitApplication(
+            ReadmissionApplication(agreement: "EU-GEO-2026", procedure: "normal", person: person,
+                                   evidence: [Evidence(strength: "proof", kind: "passport", description: "valid passport")],
+                                   apprehension: .init(date: CalendarDate(Date().addingTimeInterval(-3 * 86_400)).text, place: "Charleroi airport"), escort: "not_required"),
+            reference: "BEL-RA-\(year)-0107", by: "bel.liaison")
+        try await wait(georgia, toGeorgia) { $0.readmission.status == .pending }
+        return 7
     }
 }
