@@ -224,7 +224,7 @@ public struct InboundMessage: Sendable {
     public let bytes: [UInt8]
 
     /// SHA-256 (hex) of the exact bytes received: what a receipt names.
-    public var digest: String { SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined() }
+    public var digest: String { sha256Hex(bytes) }
 }
 
 struct AnyEncodable: Encodable {

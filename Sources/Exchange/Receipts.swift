@@ -64,7 +64,7 @@ public struct ReceiptIssuer: Sendable {
     /// Checks a receipt the sender got back: it verifies, comes from the recipient, and names
     /// the message and the digest of the bytes that were sent.
     public static func check(_ receipt: [UInt8], for sent: [UInt8], message: CaseMessage, trust: any SignerTrustStore, now: Date? = nil) throws(ExchangeError) -> ReceiptBody {
-        let digest = SHA256.hash(data: sent).map { String(format: "%02x", $0) }.joined()
+        let digest = sha256Hex(sent)
         return try check(opened: try MessageCodec.open(receipt, trust: trust, now: now), sentDigest: digest,
                          recipient: message.envelope.recipient, messageID: message.envelope.messageID)
     }
@@ -81,4 +81,9 @@ public struct ReceiptIssuer: Sendable {
         }
         return body
     }
+}
+
+/// SHA-256 of bytes as lowercase hex: how receipts, logs and records name exact bytes.
+public func sha256Hex(_ bytes: some DataProtocol) -> String {
+    SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
 }

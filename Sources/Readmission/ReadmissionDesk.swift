@@ -1,5 +1,4 @@
 public import AccordCore
-import Crypto
 public import Exchange
 public import Foundation
 import Logging
@@ -197,7 +196,7 @@ public struct ReadmissionDesk: Sendable {
     public func recordInterviewOutcome(_ id: ReadmissionCaseID, outcome: String, summary: String?, record: [UInt8], by actor: String) async throws {
         let view = try await self.view(id)
         try require(view, side: .requested, action: "recording an interview", allowed: { $0 == .interviewScheduled })
-        let digest = SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined()
+        let digest = sha256Hex(record)
         try await reply(view, .interviewOutcome(InterviewOutcome(outcome: outcome, summary: summary, recordDigest: digest)), by: actor)
     }
 
@@ -288,7 +287,7 @@ public struct ReadmissionDesk: Sendable {
             body: body
         )
         let signed = try MessageCodec.sign(message, encoding: configuration.encoding, with: signer)
-        let digest = SHA256.hash(data: signed).map { String(format: "%02x", $0) }.joined()
+        let digest = sha256Hex(signed)
         try await store.append(ReadmissionEvent(
             caseID: caseID, reference: reference, partner: partner, direction: .sent, kind: body.type.rawValue, messageID: message.envelope.messageID,
             body: body, actor: actor, at: message.envelope.createdAt, payload: signed, digest: digest, delivery: .pending

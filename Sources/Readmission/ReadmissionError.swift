@@ -12,8 +12,6 @@ public struct ReadmissionError: AccordError, Equatable {
         self.category = category
     }
 
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.code == rhs.code }
-
     static func unknownCase(_ id: String) -> Self { Self(code: "readmission.unknown_case", reason: "there is no readmission case \(id.prefix(64))", category: .notFound) }
     static func unknownAgreement(_ id: String) -> Self {
         Self(code: "readmission.unknown_agreement", reason: "no agreement profile \(id.prefix(64)) names this installation as a party", category: .invalidInput)

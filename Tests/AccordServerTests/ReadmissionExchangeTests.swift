@@ -15,19 +15,31 @@ import Testing
 @Suite(.serialized) struct ReadmissionExchangeTests {
     static let agreements = AgreementProfileFileTests.agreements
 
-    @Test(arguments: TestDatabase.all)
-    func aFullCaseThroughTheHub(_ database: TestDatabase) async throws {
-        let directory = try ExternalTool.temporaryDirectory().appendingPathComponent("federation")
+    static var quietLogger: Logger {
         var logger = Logger(label: "test.readmission")
         logger.logLevel = .error
-        let run = "rm" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
-        let postgresURL = ProcessInfo.processInfo.environment["ACCORD_TEST_POSTGRES_URL"]
-        let location: ((String) -> DatabaseLocation)? = database == .postgres ? { name in
-            let url = postgresURL ?? ""
-            return .postgres(url: url + (url.contains("?") ? "&" : "?") + "schema=\(run)_\(name.replacingOccurrences(of: "-", with: "_"))")
-        } : nil
-        if database == .postgres, postgresURL == nil { throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set") }
-        let running = try await FederationDemo(directory: directory).start(logger: logger, database: location)
+        return logger
+    }
+
+    static func runName() -> String { "rm" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased() }
+
+    /// The test PostgreSQL database with a schema of its own for `name` in this run.
+    static func postgresURL(run: String, name: String) throws -> String {
+        guard let url = ProcessInfo.processInfo.environment["ACCORD_TEST_POSTGRES_URL"] else { throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set") }
+        return url + (url.contains("?") ? "&" : "?") + "schema=\(run)_\(name.replacingOccurrences(of: "-", with: "_"))"
+    }
+
+    /// The demo federation (hub, Belgium, Morocco; Georgia registered) on `database`.
+    static func federation(_ database: TestDatabase, directory: URL, run: String) async throws -> FederationDemo.Running {
+        if database == .postgres { _ = try postgresURL(run: run, name: "check") }
+        let location: ((String) -> DatabaseLocation)? = database == .postgres ? { name in .postgres(url: (try? postgresURL(run: run, name: name)) ?? "") } : nil
+        return try await FederationDemo(directory: directory.appendingPathComponent("federation")).start(logger: quietLogger, database: location)
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func aFullCaseThroughTheHub(_ database: TestDatabase) async throws {
+        let logger = Self.quietLogger
+        let running = try await Self.federation(database, directory: try ExternalTool.temporaryDirectory(), run: Self.runName())
         let profiles = try ReadmissionRuntime.loadProfiles(Self.agreements)
         let belgium = ReadmissionRuntime.start(exchange: running.belgium, store: running.belgiumStore, profiles: profiles, interval: .milliseconds(100), logger: logger)
         let morocco = ReadmissionRuntime.start(exchange: running.morocco, store: running.moroccoStore, profiles: profiles,
@@ -95,7 +107,7 @@ import Testing
         let record = Array("Video interview 2 December 2026: speaks Darija with a Tangier accent; names his school and street.".utf8)
         try await morocco.recordInterviewOutcome(id, outcome: "identity_confirmed", summary: "nationality confirmed", record: record, by: "officer.mar")
         let interviewed = try await eventually(belgium, id, "the interview outcome") { $0.readmission.interviewOutcome != nil }
-        #expect(interviewed.readmission.interviewOutcome?.recordDigest == SHA256.hash(data: record).map { String(format: "%02x", $0) }.joined())
+        #expect(interviewed.readmission.interviewOutcome?.recordDigest == sha256Hex(record))
 
         // Four eyes: proposed by one officer, approved by another.
         try await morocco.decide(id, outcome: "accept", reasons: [], by: "officer.mar")
@@ -148,17 +160,12 @@ import Testing
     @Test(arguments: TestDatabase.all)
     func aHostedPartnerAndSilenceMeansAcceptance(_ database: TestDatabase) async throws {
         let root = try ExternalTool.temporaryDirectory()
-        var logger = Logger(label: "test.quickwin")
-        logger.logLevel = .error
-        let run = "qw" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(8).lowercased()
-        let postgresURL = ProcessInfo.processInfo.environment["ACCORD_TEST_POSTGRES_URL"]
-        if database == .postgres, postgresURL == nil { throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set") }
-        func withSchema(_ url: String, _ name: String) -> String { url + (url.contains("?") ? "&" : "?") + "schema=\(run)_\(name.replacingOccurrences(of: "-", with: "_"))" }
-        let running = try await FederationDemo(directory: root.appendingPathComponent("federation"))
-            .start(logger: logger, database: database == .postgres ? { .postgres(url: withSchema(postgresURL ?? "", $0)) } : nil)
+        let logger = ReadmissionExchangeTests.quietLogger
+        let run = ReadmissionExchangeTests.runName()
+        let running = try await ReadmissionExchangeTests.federation(database, directory: root, run: run)
         let profiles = try ReadmissionRuntime.loadProfiles(ReadmissionExchangeTests.agreements)
         var hubConfiguration = NodeConfiguration(dataDirectory: root.appendingPathComponent("hub").path)
-        if database == .postgres { hubConfiguration.databaseURL = withSchema(postgresURL ?? "", "hub-node") }
+        if database == .postgres { hubConfiguration.databaseURL = try ReadmissionExchangeTests.postgresURL(run: run, name: "hub-node") }
         let configuration = QuickWinHost.configuration(hub: hubConfiguration, participant: FederationDemo.georgia, port: 0, name: "Georgia (quick-win)")
         if database == .postgres { #expect(configuration.databaseURL?.contains("schema=\(run)_hub_node_quickwin_geo_mia") == true) }
         #expect(configuration.dataDirectory.hasSuffix("hub/quick-win/GEO-MIA"))
