@@ -201,7 +201,7 @@ let package = Package(
         .target(
             name: "AccordTesting",
             dependencies: [
-                "AccordCore", "Casework", "Storage", "AccordServer", "Exchange", "Identity", "Ledger",
+                "AccordCore", "Casework", "Storage", "AccordServer", "Exchange", "Identity", "Ledger", "Readmission",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -275,7 +275,7 @@ let package = Package(
         .testTarget(
             name: "ConsoleTests",
             dependencies: [
-                "Console", "AccordServer", "Casework", "AccordCore", "AccordTesting", "Identity",
+                "Console", "AccordServer", "Casework", "AccordCore", "AccordTesting", "Identity", "Readmission", "Exchange",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],

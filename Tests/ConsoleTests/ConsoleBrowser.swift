@@ -7,6 +7,7 @@ import Hummingbird
 import HummingbirdTesting
 import Identity
 import NIOCore
+import Readmission
 import Testing
 
 /// A minimal browser for console tests: keeps cookies, follows nothing, submits forms.
@@ -84,11 +85,11 @@ extension AccordNode {
 
     /// Runs `body` with a browser signed in as `user` (who is created with MFA and signs in with a code).
     func withConsole<T: Sendable>(
-        as user: String = "officer", grants: [RoleGrant] = [RoleGrant(role: "tester")], federation: FederationRole? = nil,
+        as user: String = "officer", grants: [RoleGrant] = [RoleGrant(role: "tester")], federation: FederationRole? = nil, readmission: ReadmissionDesk? = nil,
         _ body: @escaping @Sendable (ConsoleBrowser) async throws -> T
     ) async throws -> T {
         let secret = try await makeConsoleUser(user, grants: grants)
-        let application = Application(router: try await makeRouter(federation: federation))
+        let application = Application(router: try await makeRouter(federation: federation, readmission: readmission))
         return try await application.test(.router) { client in
             let browser = ConsoleBrowser(client: client)
             let signedIn = try await browser.signIn(user, password: Self.consolePassword, code: TOTP(secret: secret!).code(at: Date()))

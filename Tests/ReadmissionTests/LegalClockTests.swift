@@ -1,4 +1,5 @@
 import AccordCore
+import AccordTesting
 import Exchange
 import Foundation
 import Readmission
@@ -7,7 +8,7 @@ import Testing
 /// The legal clocks of whole cases at fixed dates, both sides computing from the same signed
 /// receipt: time zones, holidays, reminders, escalation, suspension, deemed acceptance.
 @Suite struct LegalClockTests {
-    typealias F = Fixtures
+    typealias F = ReadmissionFixtures
 
     @Test func silenceMeansAcceptanceAtTheInstantTheLimitEnds() async throws {
         // 21:30 UTC on 8 April is already 9 April in Tbilisi: the twelve days run 10–21 April.

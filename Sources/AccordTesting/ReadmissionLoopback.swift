@@ -1,12 +1,11 @@
-import AccordCore
-import AccordTesting
-import Exchange
-import Foundation
-import Readmission
+public import AccordCore
+public import Exchange
+public import Foundation
+public import Readmission
 
-/// Two desks joined without a hub: what one submits is verified and recorded at the other at
+/// Two readmission desks joined without a hub: what one submits is verified and recorded at the other at
 /// once, with a real signed receipt, at the shared manual clock's time.
-actor Loopback {
+public actor Loopback {
     let clock: ManualWallClock
     var stores: [ParticipantID: InMemoryReadmissionStore] = [:]
     var identities: [ParticipantID: TestIdentity] = [:]
@@ -14,20 +13,20 @@ actor Loopback {
     /// While false, submissions fail as if the hub were unreachable.
     var reachable = true
 
-    init(clock: ManualWallClock) {
+    public init(clock: ManualWallClock) {
         self.clock = clock
     }
 
-    func join(_ identity: TestIdentity, store: InMemoryReadmissionStore) {
+    public func join(_ identity: TestIdentity, store: InMemoryReadmissionStore) {
         identities[identity.participant] = identity
         stores[identity.participant] = store
     }
 
-    func setReachable(_ value: Bool) { reachable = value }
+    public func setReachable(_ value: Bool) { reachable = value }
 
     var trust: InMemoryTrustStore { InMemoryTrustStore(identities.values.map(\.trusted)) }
 
-    func deliver(_ signed: [UInt8]) async throws -> SubmissionResult {
+    public func deliver(_ signed: [UInt8]) async throws -> SubmissionResult {
         guard reachable else { throw ReadmissionError(code: "test.unreachable", reason: "the hub is down") }
         let inbound = try MessageCodec.open(signed, trust: trust, now: nil)
         let envelope = inbound.message.envelope
@@ -43,7 +42,7 @@ actor Loopback {
         return .accepted
     }
 
-    func track(_ signed: [UInt8]) throws -> TrackingResult {
+    public func track(_ signed: [UInt8]) throws -> TrackingResult {
         let message = try MessageCodec.open(signed, trust: trust, now: nil).message
         guard let (receipt, at) = receipts[message.envelope.messageID] else { return TrackingResult(delivery: .queued) }
         _ = try ReceiptIssuer.check(receipt, for: signed, message: message, trust: trust)
@@ -51,30 +50,34 @@ actor Loopback {
     }
 }
 
-struct LoopbackTransport: ReadmissionTransport {
-    let loopback: Loopback
+public struct LoopbackTransport: ReadmissionTransport {
+    public let loopback: Loopback
 
-    func submit(_ signed: [UInt8]) async throws -> SubmissionResult { try await loopback.deliver(signed) }
-    func track(_ signed: [UInt8]) async throws -> TrackingResult { try await loopback.track(signed) }
-    func reaches(_ participant: ParticipantID) async -> Bool { await loopback.identities[participant] != nil }
+    public init(loopback: Loopback) {
+        self.loopback = loopback
+    }
+
+    public func submit(_ signed: [UInt8]) async throws -> SubmissionResult { try await loopback.deliver(signed) }
+    public func track(_ signed: [UInt8]) async throws -> TrackingResult { try await loopback.track(signed) }
+    public func reaches(_ participant: ParticipantID) async -> Bool { await loopback.identities[participant] != nil }
 }
 
-enum Fixtures {
-    static let belgium = ParticipantID("BEL-DOFI")!
-    static let georgia = ParticipantID("GEO-MIA")!
-    static let morocco = ParticipantID("MAR-INTERIOR")!
+public enum ReadmissionFixtures {
+    public static let belgium = ParticipantID("BEL-DOFI")!
+    public static let georgia = ParticipantID("GEO-MIA")!
+    public static let morocco = ParticipantID("MAR-INTERIOR")!
 
-    static func instant(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
-    static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
+    public static func instant(_ text: String) -> Date { try! Date(text, strategy: .iso8601) }
+    public static func date(_ text: String) -> CalendarDate { CalendarDate(text)! }
 
-    static func party(_ id: ParticipantID, _ country: String, _ zone: String, _ holidays: [String]) -> AgreementProfile.Party {
+    public static func party(_ id: ParticipantID, _ country: String, _ zone: String, _ holidays: [String]) -> AgreementProfile.Party {
         .init(participant: id, name: id.rawValue, country: CountryCode(country)!, calendar: LegalCalendar(timeZone: TimeZone(identifier: zone)!, holidays: holidays.map(date)))
     }
 
-    static let belgianHolidays = ["2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25"]
+    public static let belgianHolidays = ["2026-04-06", "2026-05-01", "2026-05-14", "2026-05-25"]
 
     /// Twelve calendar days, silence counts as acceptance (the EU–Georgia model).
-    static let georgiaAgreement = AgreementProfile(
+    public static let georgiaAgreement = AgreementProfile(
         id: "EU-GEO-2026", title: "EU–Georgia", version: "1", effectiveFrom: date("2026-01-01"),
         parties: [party(belgium, "BEL", "Europe/Brussels", belgianHolidays), party(georgia, "GEO", "Asia/Tbilisi", ["2026-04-09", "2026-04-10", "2026-04-13", "2026-05-09"])],
         replyLimit: .init(days: 12, count: .calendar), acceleratedReplyLimit: .init(days: 2, count: .working), silenceMeansAcceptance: true,
@@ -83,7 +86,7 @@ enum Fixtures {
     )
 
     /// Thirty calendar days, information requests stop the clock, no acceptance by silence.
-    static let moroccoAgreement = AgreementProfile(
+    public static let moroccoAgreement = AgreementProfile(
         id: "EU-MAR-2026", title: "EU–Morocco", version: "1", effectiveFrom: date("2026-01-01"),
         parties: [party(belgium, "BEL", "Europe/Brussels", belgianHolidays), party(morocco, "MAR", "Africa/Casablanca", ["2026-05-01", "2026-05-27", "2026-05-28", "2026-06-17"])],
         replyLimit: .init(days: 30, count: .calendar), extensionLimit: .init(days: 30, count: .calendar), informationRequestSuspendsClock: true,
@@ -91,7 +94,7 @@ enum Fixtures {
         proofEvidence: ["passport", "national_id_card"], primaFacieEvidence: ["expired_passport"], languages: [LanguageCode("fr")!]
     )
 
-    static func application(agreement: String, nationality: String, protection: String? = nil) -> ReadmissionApplication {
+    public static func application(agreement: String, nationality: String, protection: String? = nil) -> ReadmissionApplication {
         ReadmissionApplication(
             agreement: agreement, procedure: "normal",
             person: PersonRecord(names: [.init(given: "Youssef", family: "El Amrani")], dateOfBirth: "1987-04-12", placeOfBirth: "Tangier", sex: "M",
@@ -103,7 +106,7 @@ enum Fixtures {
     }
 
     /// Two desks on a loopback, both on `clock`.
-    static func pair(_ requested: ParticipantID, clock: ManualWallClock, fourEyes: Bool = true) async throws -> (requesting: ReadmissionDesk, requested: ReadmissionDesk, loopback: Loopback) {
+    public static func pair(_ requested: ParticipantID, clock: ManualWallClock, fourEyes: Bool = true) async throws -> (requesting: ReadmissionDesk, requested: ReadmissionDesk, loopback: Loopback) {
         let pki = try TestPKI(now: clock.now.addingTimeInterval(-86_400))
         let loopback = Loopback(clock: clock)
         var desks: [ReadmissionDesk] = []

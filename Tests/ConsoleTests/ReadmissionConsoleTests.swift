@@ -1,0 +1,104 @@
+import AccordCore
+import AccordServer
+import AccordTesting
+import Exchange
+import Foundation
+import Identity
+import Readmission
+import Testing
+
+/// The readmission screens over the console's HTTP stack, with two desks joined by a loopback:
+/// who may see and do what, forms with bad input, CSRF, escaping, French.
+@Suite struct ReadmissionConsoleTests {
+    static let liaison = [RoleGrant(role: "partner_liaison")]
+    static let supervisor = [RoleGrant(role: "readmission_supervisor")]
+
+    static func composeForm(csrf: String, family: String) -> [String: String] {
+        ["csrf": csrf, "agreement": "EU-MAR-2026", "reference": "BEL-RA-T-1", "family": family, "given": "Youssef", "dateOfBirth": "1987-04-12",
+         "sex": "M", "nationality": "MAR", "documentNumber": "VX4412873", "evidenceKind": "passport", "escort": "required"]
+    }
+
+    @Test func theRequestingSideComposesAndSeesItsCase() async throws {
+        let (belgium, _, _) = try await ReadmissionFixtures.pair(ReadmissionFixtures.morocco, clock: ManualWallClock(Date()))
+        try await TestDatabase.sqlite.withNode { node in
+            try await node.withConsole(as: "bel.liaison", grants: Self.liaison, readmission: belgium) { browser in
+                let inbox = try await browser.get("/console/readmission")
+                #expect(inbox.status == .ok)
+                #expect(inbox.html.contains("Readmission cases") && inbox.html.contains(#"href="/console/readmission""#))
+                let compose = try await browser.get("/console/readmission/new")
+                let csrf = try #require(compose.field("csrf"))
+                #expect(compose.html.contains(#"value="EU-MAR-2026""#) && !compose.html.contains(#"value="BE-TUN-2026""#), "only partners the exchange reaches")
+
+                // Bad input: the form comes back with the code; nothing is recorded.
+                var form = Self.composeForm(csrf: csrf, family: "")
+                let missing = try await browser.post("/console/readmission", form: form)
+                #expect(missing.status == .badRequest)
+                #expect(missing.html.contains("readmission.invalid_input"))
+                form["family"] = "El Amrani"
+                form["csrf"] = "forged"
+                #expect(try await browser.post("/console/readmission", form: form).status == .forbidden)
+                #expect(try await belgium.cases().isEmpty)
+
+                form = Self.composeForm(csrf: csrf, family: "<script>alert(1)</script>")
+                let sent = try await browser.post("/console/readmission", form: form)
+                #expect(sent.status == .seeOther)
+                let location = try #require(sent.headers[.location])
+                let page = try await browser.get(location)
+                #expect(page.status == .ok)
+                #expect(page.html.contains(#"data-status="submitted""#) || page.html.contains(#"data-status="pending""#))
+                #expect(!page.html.contains("<script>alert(1)</script>") && page.html.contains("&lt;script&gt;"), "names are escaped")
+                let protected = try await browser.post("/console/readmission", form: Self.composeForm(csrf: csrf, family: "Benali").merging(["protection": "refugee"]) { $1 })
+                #expect(protected.status == .forbidden && protected.html.contains("readmission.protected_person"))
+
+                // French, remembered.
+                let french = try await browser.get("/console/readmission?lang=fr")
+                #expect(french.html.contains("Dossiers de réadmission") && french.html.contains(#"<html lang="fr">"#))
+                #expect(try await browser.get("/console/readmission").html.contains("Dossiers de réadmission"))
+                #expect(try await browser.get("/console/readmission/statistics").html.contains("Statistiques par partenaire"))
+            }
+            try await node.withConsole(as: "case.officer", grants: [RoleGrant(role: "case_officer", office: "NORTH-1")], readmission: belgium) { browser in
+                let refused = try await browser.get("/console/readmission")
+                #expect(refused.status == .forbidden)
+                let cases = try await browser.get("/console/cases")
+                #expect(!cases.html.contains(#"href="/console/readmission""#), "no link for those who may not")
+            }
+        }
+    }
+
+    @Test func onlyDecidersDecideAndNeverAlone() async throws {
+        let (belgium, morocco, _) = try await ReadmissionFixtures.pair(ReadmissionFixtures.morocco, clock: ManualWallClock(Date()))
+        let id = try await belgium.submitApplication(ReadmissionFixtures.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "BEL-RA-T-2", by: "bel.liaison")
+        try await TestDatabase.sqlite.withNode { node in
+            try await node.withConsole(as: "mar.liaison", grants: Self.liaison, readmission: morocco) { browser in
+                let page = try await browser.get("/console/readmission/\(id.rawValue)")
+                #expect(page.status == .ok && !page.html.contains(#"id="decide""#), "no decision form without decide")
+                let csrf = try #require(page.field("csrf"))
+                let refused = try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "accept"])
+                #expect(refused.status == .forbidden)
+                #expect(try await morocco.view(id).readmission.proposedDecision == nil)
+                // The other side's actions are refused with their code.
+                let wrong = try await browser.post("/console/readmission/\(id.rawValue)/withdraw", form: ["csrf": csrf, "reason": "x"])
+                #expect(wrong.status == .conflict && wrong.html.contains("readmission.wrong_side"))
+            }
+            try await node.withConsole(as: "mar.officer", grants: Self.supervisor, readmission: morocco) { browser in
+                let page = try await browser.get("/console/readmission/\(id.rawValue)")
+                let csrf = try #require(page.field("csrf"))
+                let rejectWithoutReasons = try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "reject"])
+                #expect(rejectWithoutReasons.status == .badRequest && rejectWithoutReasons.html.contains("readmission.invalid_input"))
+                #expect(try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "accept"]).status == .seeOther)
+                let proposed = try await browser.get("/console/readmission/\(id.rawValue)")
+                #expect(proposed.html.contains(#"id="proposed-decision""#) && !proposed.html.contains(#"id="approve""#))
+                let alone = try await browser.post("/console/readmission/\(id.rawValue)/approve", form: ["csrf": csrf])
+                #expect(alone.status == .forbidden && alone.html.contains("readmission.four_eyes"))
+            }
+            try await node.withConsole(as: "mar.supervisor", grants: Self.supervisor, readmission: morocco) { browser in
+                let page = try await browser.get("/console/readmission/\(id.rawValue)")
+                #expect(page.html.contains(#"id="approve""#))
+                let approved = try await browser.post("/console/readmission/\(id.rawValue)/approve", form: ["csrf": try #require(page.field("csrf"))])
+                #expect(approved.status == .seeOther)
+            }
+        }
+        #expect(try await belgium.view(id).readmission.status == .accepted)
+        #expect(try await belgium.view(id).readmission.decision?.approvedBy == "mar.supervisor")
+    }
+}
