@@ -232,6 +232,13 @@ extension CaseworkConsole {
                                                                      pointOfEntry: try Self.text(fields, "pointOfEntry", limit: 40), escorts: escorts), by: actor)
         case "transfer-done": try await desk.confirmTransfer(id, summary: fields["summary"] ?? "", by: actor)
         case "withdraw": try await desk.withdraw(id, reason: try Self.text(fields, "reason"), by: actor)
+        case "revise":
+            // The same application with further evidence of nationality.
+            var application = try await desk.view(id).readmission.application
+            let kind = try Self.text(fields, "evidenceKind")
+            let strength = desk.profiles.profile(application.agreement)?.strength(ofEvidence: kind) ?? "prima_facie"
+            application.evidence = (application.evidence ?? []) + [Evidence(strength: strength, kind: kind, description: Self.optional(fields, "evidenceDescription"))]
+            try await desk.revise(id, application: application, reason: try Self.text(fields, "reason", limit: 2000), by: actor)
         default: throw HTTPError(.notFound)
         }
     }
@@ -304,6 +311,8 @@ extension CaseworkConsole {
             canNotifyTransfer: requesting && state.isAccepted && state != .transferred && state != .transferNotified,
             canConfirmTransfer: requesting && state == .transferNotified,
             canWithdraw: requesting && !state.isClosed,
+            canRevise: requesting && (state == .rejected || state.awaitsReply),
+            evidenceKinds: ((view.profile?.proofEvidence ?? []) + (view.profile?.primaFacieEvidence ?? [])).map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: false) },
             proposedDecision: proposal.map { "\($0.outcome) — \($0.decidedBy)\($0.reasons.map { ": " + $0.joined(separator: "; ") } ?? "")" },
             questions: rm.openQuestions,
             slots: rm.interviewSlots.map { .init(value: $0, label: $0.replacingOccurrences(of: "T", with: " ").replacingOccurrences(of: ":00.000Z", with: " UTC")) },

@@ -51,7 +51,8 @@ struct ReadmissionCasePage {
     let message: Message?
     // What this user may do now, on this side.
     let canVerify, canRequestInformation, canProposeInterview, canRecordInterview, canClaimExtension, canDecide, canApprove, canIssueDocument: Bool
-    let canAnswer, canConfirmInterview, canNotifyTransfer, canConfirmTransfer, canWithdraw: Bool
+    let canAnswer, canConfirmInterview, canNotifyTransfer, canConfirmTransfer, canWithdraw, canRevise: Bool
+    let evidenceKinds: [Option]
     let proposedDecision: String?
     let questions: [String]
     let slots: [Slot]

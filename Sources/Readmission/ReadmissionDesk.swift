@@ -192,11 +192,15 @@ public struct ReadmissionDesk: Sendable {
         try await reply(view, .interviewProposal(InterviewProposal(mode: mode, slots: slots, location: location)), by: actor)
     }
 
-    /// Records the interview's outcome with the SHA-256 of the interview record, which stays here.
+    /// Records the interview's outcome: the record is kept in this side's history and only its
+    /// SHA-256 goes to the partner, so either side can later show the record matches.
     public func recordInterviewOutcome(_ id: ReadmissionCaseID, outcome: String, summary: String?, record: [UInt8], by actor: String) async throws {
         let view = try await self.view(id)
         try require(view, side: .requested, action: "recording an interview", allowed: { $0 == .interviewScheduled })
+        guard !record.isEmpty else { throw ReadmissionError.invalid("the interview record is required: its SHA-256 is what the partner receives") }
         let digest = sha256Hex(record)
+        // The record stays here, with the digest the partner will hold.
+        try await store.append(local(view, .interviewRecorded, detail: "SHA-256 \(digest)\n\(String(decoding: record, as: UTF8.self))", by: actor))
         try await reply(view, .interviewOutcome(InterviewOutcome(outcome: outcome, summary: summary, recordDigest: digest)), by: actor)
     }
 

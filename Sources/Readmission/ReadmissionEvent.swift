@@ -13,6 +13,8 @@ public struct ReadmissionEvent: Sendable, Equatable {
     /// Local kinds (messages use their message type's raw value).
     public enum LocalKind: String, Sendable, CaseIterable {
         case identityChecked = "identity_checked"
+        /// The interview record itself (kept by the interviewing side; only its SHA-256 is sent).
+        case interviewRecorded = "interview_recorded"
         case decisionProposed = "decision_proposed"
         case decisionDeclined = "decision_declined"
         case reminder

@@ -138,4 +138,38 @@ import Testing
             _ = try await belgium.submitApplication(application, reference: "BEL-2026-0006", by: "officer.bel")
         }
     }
+
+    @Test func aRevisionAfterRejectionRestartsTheClockAndInterviewsKeepTheirRecord() async throws {
+        let clock = ManualWallClock(F.instant("2026-06-01T08:00:00Z"))
+        let (belgium, morocco, _) = try await F.pair(F.morocco, clock: clock, fourEyes: false)
+        let id = try await belgium.submitApplication(F.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "BEL-2026-0007", by: "officer.bel")
+        try await morocco.proposeInterview(id, mode: "video", slots: ["2026-06-03T09:00:00.000Z"], location: nil, by: "officer.mar")
+        try await belgium.confirmInterview(id, slot: "2026-06-03T09:00:00.000Z", by: "officer.bel")
+        await #expect(throws: ReadmissionError(code: "readmission.invalid_input", reason: "")) {
+            try await morocco.recordInterviewOutcome(id, outcome: "identity_not_confirmed", summary: nil, record: [], by: "officer.mar")
+        }
+        let record = Array("Interview of 3 June: does not know the city he names.".utf8)
+        try await morocco.recordInterviewOutcome(id, outcome: "identity_not_confirmed", summary: "doubts", record: record, by: "officer.mar")
+        let kept = try #require(try await morocco.view(id).readmission.events.first { $0.localKind == .interviewRecorded })
+        #expect(kept.detail?.hasPrefix("SHA-256 \(sha256Hex(record))") == true)
+        #expect(kept.detail?.contains("does not know the city") == true)
+        try await belgium.followDeliveries()
+        #expect(try await belgium.view(id).readmission.interviewOutcome?.recordDigest == sha256Hex(record))
+        #expect(try await belgium.view(id).readmission.events.contains { $0.localKind == .interviewRecorded } == false, "the record stays with the interviewer")
+
+        try await morocco.decide(id, outcome: "reject", reasons: ["identity not established"], by: "officer.mar")
+        #expect(try await belgium.view(id).readmission.status == .rejected)
+        clock.set(F.instant("2026-06-10T08:00:00Z"))
+        var revised = F.application(agreement: "EU-MAR-2026", nationality: "MAR")
+        revised.evidence?.append(Evidence(strength: "prima_facie", kind: "expired_passport", description: "found at his former address"))
+        try await belgium.revise(id, application: revised, reason: "an expired passport was found", by: "officer.bel")
+        try await belgium.followDeliveries()
+        for desk in [belgium, morocco] {
+            let view = try await desk.view(id)
+            #expect(view.readmission.status == .pending)
+            #expect(view.readmission.decision == nil)
+            #expect(view.readmission.application.evidence?.count == 2)
+            #expect(view.clock?.dueDate == F.date("2026-07-10"), "thirty days from the revision's receipt")
+        }
+    }
 }
