@@ -273,7 +273,7 @@ extension CaseworkConsole {
         if let biometrics = rm.application.biometricReferences { facts.append(.init(label: t["biometrics"] ?? "", value: biometrics.joined(separator: ", "))) }
         var clockFacts: [ReadmissionCasePage.Fact] = []
         if let clock = view.clock {
-            clockFacts.append(.init(label: t["limit"] ?? "", value: clock.limit.description))
+            clockFacts.append(.init(label: t["limit"] ?? "", value: Self.limitText(clock.limit, t)))
             if let started = clock.startedAt { clockFacts.append(.init(label: t["started"] ?? "", value: ConsoleFormat.dateTime(started))) }
             if let due = clock.dueDate { clockFacts.append(.init(label: t["due"] ?? "", value: "\(due.text)\(clock.workingDaysLeft.map { state.awaitsReply ? " · \(t["left"] ?? ""): \($0)" : "" } ?? "")")) }
             if !clock.reminderDates.isEmpty { clockFacts.append(.init(label: t["reminders"] ?? "", value: clock.reminderDates.map(\.text).joined(separator: ", "))) }
@@ -346,15 +346,22 @@ extension CaseworkConsole {
 
     func statisticsPage(_ desk: ReadmissionDesk, _ request: Request, _ session: ConsoleSession) async throws -> Response {
         let lang = strings.language(for: request)
+        let t = strings.table(lang)
         func days(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
         let rows = PartnerStatistics.compute(try await desk.cases(), partners: desk.partners()).map { stats in
             ReadmissionStatisticsPage.Row(
                 partner: stats.partnerName, agreement: stats.agreement, sent: "\(stats.sent)", received: "\(stats.received)", pending: "\(stats.pending)",
                 accepted: "\(stats.accepted)", deemed: "\(stats.deemedAccepted)", rejected: "\(stats.rejected)",
                 rate: stats.acceptanceRate.map { "\(Int(($0 * 100).rounded())) %" } ?? "—", median: days(stats.medianReplyDays), p90: days(stats.p90ReplyDays),
-                withinLimit: "\(stats.withinLimit)", limit: stats.limit, transfers: "\(stats.transfersCompleted)"
+                withinLimit: "\(stats.withinLimit)", limit: desk.profiles.profile(stats.agreement).map { Self.limitText($0.replyLimit, t) } ?? stats.limit,
+                transfers: "\(stats.transfersCompleted)"
             )
         }
-        return localized("readmission-stats", ReadmissionStatisticsPage(nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: strings.table(lang), rows: rows), request)
+        return localized("readmission-stats", ReadmissionStatisticsPage(nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: t, rows: rows), request)
+    }
+
+    /// "30 calendar days" in the page's language.
+    static func limitText(_ limit: AgreementProfile.TimeLimit, _ t: [String: String]) -> String {
+        "\(limit.days) \(t["unit_\(limit.count.rawValue)"] ?? limit.count.rawValue)"
     }
 }
