@@ -103,8 +103,11 @@ struct HubCommand: AsyncParsableCommand {
                 }
                 var services: [any Service] = []
                 for host in hosted { services.append(try await host.makeApplication()) }
-                try await serve(node, federation: .hub(hub), alongside: services)
-                for host in hosted { await host.stop() }
+                // Hosted partners stop before the hub they pull from.
+                let hosts = hosted
+                try await serve(node, federation: .hub(hub), alongside: services) {
+                    for host in hosts { await host.stop() }
+                }
             }
         }
     }
@@ -123,7 +126,8 @@ extension HubCommand.Serve {
                 throw ValidationError("--quick-win takes ID=PORT, e.g. GEO-MIA=8082, not \(item)")
             }
             let name = hub.service.state.configuration.participant(participant)?.name ?? participant.rawValue
-            let hostConfiguration = QuickWinHost.configuration(hub: configuration, participant: participant, port: port, name: "\(name) · quick-win module")
+            let title = name.contains("quick-win") ? name : "\(name) · quick-win module"
+            let hostConfiguration = QuickWinHost.configuration(hub: configuration, participant: participant, port: port, name: title)
             do {
                 hosts.append(try await QuickWinHost.start(configuration: hostConfiguration, participant: participant, pki: pki.directory, hub: endpoint,
                                                           profiles: agreements, logger: logger))
@@ -147,18 +151,23 @@ struct PKIOption: ParsableArguments {
 
 /// Runs the node's HTTP application (console, API, health, metrics) — and any `alongside`
 /// services — until a signal, then stops the federation runtime and closes the database.
-func serve(_ node: AccordNode, federation: FederationRole?, readmission: ReadmissionRuntime? = nil, alongside: [any Service] = []) async throws {
+func serve(
+    _ node: AccordNode, federation: FederationRole?, readmission: ReadmissionRuntime? = nil, alongside: [any Service] = [],
+    beforeStop: @Sendable () async -> Void = {}
+) async throws {
+    func stop() async {
+        await beforeStop()
+        await readmission?.stop()
+        await federation?.stop()
+        await node.close()
+    }
     do {
         let application = try await node.makeApplication(federation: federation, readmission: readmission?.desk)
         let group = ServiceGroup(configuration: .init(services: [application] + alongside, gracefulShutdownSignals: [.sigterm, .sigint], logger: node.logger))
         try await group.run()
     } catch {
-        await readmission?.stop()
-        await federation?.stop()
-        await node.close()
+        await stop()
         throw error
     }
-    await readmission?.stop()
-    await federation?.stop()
-    await node.close()
+    await stop()
 }
