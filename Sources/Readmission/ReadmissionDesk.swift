@@ -16,6 +16,8 @@ public struct ReadmissionDesk: Sendable {
     public let clock: any WallClock
     public let configuration: ReadmissionConfiguration
     let logger: Logger
+    /// One action at a time per case in this process: two officers approving at once send one decision.
+    let locks = CaseLocks()
 
     public init(
         signer: any MessageSigner, store: any ReadmissionStore, transport: any ReadmissionTransport, profiles: AgreementProfiles,
@@ -103,57 +105,69 @@ public struct ReadmissionDesk: Sendable {
     }
 
     public func revise(_ id: ReadmissionCaseID, application: ReadmissionApplication, reason: String, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requesting, action: "revising", allowed: { $0 == .rejected || $0.awaitsReply })
-        guard let profile = view.profile, let partner = profile.partner(of: participant) else { throw ReadmissionError.unknownAgreement(view.readmission.application.agreement) }
-        try check(application, profile: profile, partner: partner)
-        let original = view.readmission.events.first?.messageID?.rawValue ?? ""
-        try await reply(view, .readmissionRevision(ReadmissionRevision(revises: original, reason: reason, application: application)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requesting, action: "revising", allowed: { $0 == .rejected || $0.awaitsReply })
+            guard let profile = view.profile, let partner = profile.partner(of: participant) else { throw ReadmissionError.unknownAgreement(view.readmission.application.agreement) }
+            try check(application, profile: profile, partner: partner)
+            let original = view.readmission.events.first?.messageID?.rawValue ?? ""
+            try await reply(view, .readmissionRevision(ReadmissionRevision(revises: original, reason: reason, application: application)), by: actor)
+        }
     }
 
     public func withdraw(_ id: ReadmissionCaseID, reason: String, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requesting, action: "withdrawing", allowed: { !$0.isClosed })
-        try await reply(view, .withdrawal(Withdrawal(reason: reason)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requesting, action: "withdrawing", allowed: { !$0.isClosed })
+            try await reply(view, .withdrawal(Withdrawal(reason: reason)), by: actor)
+        }
     }
 
     public func answerInformationRequest(_ id: ReadmissionCaseID, answers: [String], evidence: [Evidence] = [], by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requesting, action: "answering an information request", allowed: { $0 == .informationRequested })
-        try await reply(view, .informationResponse(InformationResponse(answers: answers, evidence: evidence.isEmpty ? nil : evidence)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requesting, action: "answering an information request", allowed: { $0 == .informationRequested })
+            try await reply(view, .informationResponse(InformationResponse(answers: answers, evidence: evidence.isEmpty ? nil : evidence)), by: actor)
+        }
     }
 
     public func confirmInterview(_ id: ReadmissionCaseID, slot: String, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requesting, action: "confirming an interview", allowed: { $0 == .interviewProposed })
-        guard view.readmission.interviewSlots.contains(slot), case .interviewProposal(let proposal)? = view.readmission.events.last(where: { $0.kind == MessageType.interviewProposal.rawValue })?.body else {
-            throw ReadmissionError.invalid("\(slot) is not one of the proposed slots")
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requesting, action: "confirming an interview", allowed: { $0 == .interviewProposed })
+            guard view.readmission.interviewSlots.contains(slot), case .interviewProposal(let proposal)? = view.readmission.events.last(where: { $0.kind == MessageType.interviewProposal.rawValue })?.body else {
+                throw ReadmissionError.invalid("\(slot) is not one of the proposed slots")
+            }
+            try await reply(view, .interviewConfirmation(InterviewConfirmation(mode: proposal.mode, slot: slot)), by: actor)
         }
-        try await reply(view, .interviewConfirmation(InterviewConfirmation(mode: proposal.mode, slot: slot)), by: actor)
     }
 
     /// Notifies the transfer. Departure must leave the agreement's notice period and fall in the transfer window.
     public func notifyTransfer(_ id: ReadmissionCaseID, notice: TransferNotice, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requesting, action: "notifying a transfer", allowed: { $0.isAccepted && $0 != .transferred })
-        guard let profile = view.profile, let calendar = profile.party(view.readmission.partner)?.calendar, let departure = Timestamp.parse(notice.departure) else {
-            throw ReadmissionError.invalid("departure must be a UTC time like 2026-03-02T09:30:00.000Z")
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requesting, action: "notifying a transfer", allowed: { $0.isAccepted && $0 != .transferred })
+            guard let profile = view.profile, let calendar = profile.party(view.readmission.partner)?.calendar, let departure = Timestamp.parse(notice.departure) else {
+                throw ReadmissionError.invalid("departure must be a UTC time like 2026-03-02T09:30:00.000Z")
+            }
+            let earliest = calendar.add(profile.transferNotice, after: calendar.date(of: clock.now), rollForward: false)
+            if calendar.date(of: departure) < earliest {
+                throw ReadmissionError(code: "readmission.notice_too_short", reason: "\(profile.id) requires \(profile.transferNotice) notice: the earliest departure is \(earliest)")
+            }
+            if let deadline = view.clock?.transferDeadline, calendar.date(of: departure) > deadline {
+                throw ReadmissionError(code: "readmission.transfer_window_closed", reason: "the transfer must take place by \(deadline) (\(profile.transferWindow) after acceptance)")
+            }
+            try await reply(view, .transferNotice(notice), by: actor)
         }
-        let earliest = calendar.add(profile.transferNotice, after: calendar.date(of: clock.now), rollForward: false)
-        if calendar.date(of: departure) < earliest {
-            throw ReadmissionError(code: "readmission.notice_too_short", reason: "\(profile.id) requires \(profile.transferNotice) notice: the earliest departure is \(earliest)")
-        }
-        if let deadline = view.clock?.transferDeadline, calendar.date(of: departure) > deadline {
-            throw ReadmissionError(code: "readmission.transfer_window_closed", reason: "the transfer must take place by \(deadline) (\(profile.transferWindow) after acceptance)")
-        }
-        try await reply(view, .transferNotice(notice), by: actor)
     }
 
     public func confirmTransfer(_ id: ReadmissionCaseID, summary: String, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requesting, action: "confirming the transfer", allowed: { $0 == .transferNotified })
-        let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)
-        try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "transfer_completed", summary: summary.isEmpty ? nil : summary)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requesting, action: "confirming the transfer", allowed: { $0 == .transferNotified })
+            let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)
+            try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "transfer_completed", summary: summary.isEmpty ? nil : summary)), by: actor)
+        }
     }
 
     // MARK: Requested state
@@ -161,101 +175,131 @@ public struct ReadmissionDesk: Sendable {
     /// Asks every identity registry about the person; each answer goes into the case history.
     @discardableResult
     public func verifyIdentity(_ id: ReadmissionCaseID, by actor: String) async throws -> [IdentityMatch] {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "verifying identity", allowed: { $0.awaitsReply })
-        var matches: [IdentityMatch] = []
-        for registry in registries {
-            let match: IdentityMatch
-            do {
-                match = try await registry.verify(view.readmission.application.person)
-            } catch {
-                match = IdentityMatch(outcome: .notFound, detail: "the registry did not answer: \(error)")
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "verifying identity", allowed: { $0.awaitsReply })
+            var matches: [IdentityMatch] = []
+            for registry in registries {
+                let match: IdentityMatch
+                do {
+                    match = try await registry.verify(view.readmission.application.person)
+                } catch {
+                    match = IdentityMatch(outcome: .notFound, detail: "the registry did not answer: \(error)")
+                }
+                matches.append(match)
+                try await store.append(local(view, .identityChecked, detail: "\(registry.name): \(match.outcome.rawValue)\(match.reference.map { " (\($0))" } ?? "") — \(match.detail)", by: actor))
             }
-            matches.append(match)
-            try await store.append(local(view, .identityChecked, detail: "\(registry.name): \(match.outcome.rawValue)\(match.reference.map { " (\($0))" } ?? "") — \(match.detail)", by: actor))
+            return matches
         }
-        return matches
     }
 
     public func requestInformation(_ id: ReadmissionCaseID, questions: [String], by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "requesting information", allowed: { $0.awaitsReply && $0 != .informationRequested })
-        let questions = questions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-        guard !questions.isEmpty else { throw ReadmissionError.invalid("an information request needs at least one question") }
-        try await reply(view, .informationRequest(InformationRequest(questions: questions, replyBy: nil)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "requesting information", allowed: { $0.awaitsReply && $0 != .informationRequested })
+            let questions = questions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            guard !questions.isEmpty else { throw ReadmissionError.invalid("an information request needs at least one question") }
+            try await reply(view, .informationRequest(InformationRequest(questions: questions, replyBy: nil)), by: actor)
+        }
     }
 
     public func proposeInterview(_ id: ReadmissionCaseID, mode: String, slots: [String], location: String?, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "proposing an interview", allowed: { $0.awaitsReply })
-        guard !slots.isEmpty, slots.allSatisfy({ Timestamp.parse($0) != nil }) else { throw ReadmissionError.invalid("slots must be UTC times like 2026-03-02T09:30:00.000Z") }
-        try await reply(view, .interviewProposal(InterviewProposal(mode: mode, slots: slots, location: location)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "proposing an interview", allowed: { $0.awaitsReply })
+            guard !slots.isEmpty, slots.allSatisfy({ Timestamp.parse($0) != nil }) else { throw ReadmissionError.invalid("slots must be UTC times like 2026-03-02T09:30:00.000Z") }
+            try await reply(view, .interviewProposal(InterviewProposal(mode: mode, slots: slots, location: location)), by: actor)
+        }
     }
 
     /// Records the interview's outcome: the record is kept in this side's history and only its
     /// SHA-256 goes to the partner, so either side can later show the record matches.
     public func recordInterviewOutcome(_ id: ReadmissionCaseID, outcome: String, summary: String?, record: [UInt8], by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "recording an interview", allowed: { $0 == .interviewScheduled })
-        guard !record.isEmpty else { throw ReadmissionError.invalid("the interview record is required: its SHA-256 is what the partner receives") }
-        let digest = sha256Hex(record)
-        // The record stays here, with the digest the partner will hold.
-        try await store.append(local(view, .interviewRecorded, detail: "SHA-256 \(digest)\n\(String(decoding: record, as: UTF8.self))", by: actor))
-        try await reply(view, .interviewOutcome(InterviewOutcome(outcome: outcome, summary: summary, recordDigest: digest)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "recording an interview", allowed: { $0 == .interviewScheduled })
+            guard !record.isEmpty else { throw ReadmissionError.invalid("the interview record is required: its SHA-256 is what the partner receives") }
+            let digest = sha256Hex(record)
+            // The record stays here, with the digest the partner will hold.
+            try await store.append(local(view, .interviewRecorded, detail: "SHA-256 \(digest)\n\(String(decoding: record, as: UTF8.self))", by: actor))
+            try await reply(view, .interviewOutcome(InterviewOutcome(outcome: outcome, summary: summary, recordDigest: digest)), by: actor)
+        }
     }
 
     /// Claims the agreement's extension of the reply limit, with a justification.
     public func claimExtension(_ id: ReadmissionCaseID, justification: String, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "claiming an extension", allowed: { $0.awaitsReply })
-        guard view.profile?.extensionLimit != nil else { throw ReadmissionError.invalid("the agreement allows no extension") }
-        guard view.readmission.extensionClaimed == nil else { throw ReadmissionError.invalid("the extension has already been claimed") }
-        guard !justification.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReadmissionError.invalid("an extension needs a justification") }
-        try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "extension_claimed", summary: justification)), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "claiming an extension", allowed: { $0.awaitsReply })
+            guard view.profile?.extensionLimit != nil else { throw ReadmissionError.invalid("the agreement allows no extension") }
+            guard view.readmission.extensionClaimed == nil else { throw ReadmissionError.invalid("the extension has already been claimed") }
+            guard !justification.trimmingCharacters(in: .whitespaces).isEmpty else { throw ReadmissionError.invalid("an extension needs a justification") }
+            try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "extension_claimed", summary: justification)), by: actor)
+        }
     }
 
     /// The deciding officer's decision. With four-eyes it waits for a second officer's approval;
     /// otherwise it is signed and sent at once.
     public func decide(_ id: ReadmissionCaseID, outcome: String, reasons: [String], by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "deciding", allowed: { $0.awaitsReply })
-        guard outcome == "accept" || outcome == "reject" else { throw ReadmissionError.invalid("the outcome is accept or reject") }
-        let reasons = reasons.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
-        if outcome == "reject" && reasons.isEmpty { throw ReadmissionError.invalid("a rejection states its reasons") }
-        try requireBeforeLimit(view)
-        let decision = Decision(outcome: outcome, reasons: reasons.isEmpty ? nil : reasons, decidedAt: Timestamp.format(clock.now), decidedBy: actor)
-        if configuration.fourEyes {
-            try await store.append(local(view, .decisionProposed, body: .decision(decision), detail: "\(outcome) proposed by \(actor), awaiting approval", by: actor))
-        } else {
-            try await reply(view, .decision(decision), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "deciding", allowed: { $0.awaitsReply })
+            guard outcome == "accept" || outcome == "reject" else { throw ReadmissionError.invalid("the outcome is accept or reject") }
+            let reasons = reasons.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            if outcome == "reject" && reasons.isEmpty { throw ReadmissionError.invalid("a rejection states its reasons") }
+            try requireBeforeLimit(view)
+            let decision = Decision(outcome: outcome, reasons: reasons.isEmpty ? nil : reasons, decidedAt: Timestamp.format(clock.now), decidedBy: actor)
+            if configuration.fourEyes {
+                try await store.append(local(view, .decisionProposed, body: .decision(decision), detail: "\(outcome) proposed by \(actor), awaiting approval", by: actor))
+            } else {
+                try await reply(view, .decision(decision), by: actor)
+            }
         }
     }
 
     /// A second officer approves the proposed decision: it is signed and sent naming both.
     public func approveDecision(_ id: ReadmissionCaseID, by approver: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "approving a decision", allowed: { $0.awaitsReply })
-        guard var decision = view.readmission.proposedDecision else { throw ReadmissionError.notNow("approving a decision", view.readmission.status) }
-        guard decision.decidedBy != approver else {
-            throw ReadmissionError(code: "readmission.four_eyes", reason: "the officer who proposed the decision cannot approve it", category: .forbidden)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "approving a decision", allowed: { $0.awaitsReply })
+            guard var decision = view.readmission.proposedDecision else { throw ReadmissionError.notNow("approving a decision", view.readmission.status) }
+            guard decision.decidedBy != approver else {
+                throw ReadmissionError(code: "readmission.four_eyes", reason: "the officer who proposed the decision cannot approve it", category: .forbidden)
+            }
+            try requireBeforeLimit(view)
+            decision.approvedBy = approver
+            decision.decidedAt = Timestamp.format(clock.now)
+            try await reply(view, .decision(decision), by: approver)
         }
-        try requireBeforeLimit(view)
-        decision.approvedBy = approver
-        decision.decidedAt = Timestamp.format(clock.now)
-        try await reply(view, .decision(decision), by: approver)
     }
 
     public func declineDecision(_ id: ReadmissionCaseID, reason: String, by approver: String) async throws {
-        let view = try await self.view(id)
-        guard let proposed = view.readmission.proposedDecision else { throw ReadmissionError.notNow("declining a decision", view.readmission.status) }
-        guard proposed.decidedBy != approver else { throw ReadmissionError(code: "readmission.four_eyes", reason: "a second officer declines, not the proposer", category: .forbidden) }
-        try await store.append(local(view, .decisionDeclined, detail: "declined by \(approver): \(reason)", by: approver))
+        try await serialized(id) {
+            let view = try await self.view(id)
+            guard let proposed = view.readmission.proposedDecision else { throw ReadmissionError.notNow("declining a decision", view.readmission.status) }
+            guard proposed.decidedBy != approver else { throw ReadmissionError(code: "readmission.four_eyes", reason: "a second officer declines, not the proposer", category: .forbidden) }
+            try await store.append(local(view, .decisionDeclined, detail: "declined by \(approver): \(reason)", by: approver))
+        }
     }
 
     public func issueTravelDocument(_ id: ReadmissionCaseID, document: TravelDocumentIssued, by actor: String) async throws {
-        let view = try await self.view(id)
-        try require(view, side: .requested, action: "issuing a travel document", allowed: { $0 == .accepted || $0 == .deemedAccepted })
-        try await reply(view, .travelDocumentIssued(document), by: actor)
+        try await serialized(id) {
+            let view = try await self.view(id)
+            try require(view, side: .requested, action: "issuing a travel document", allowed: { $0 == .accepted || $0 == .deemedAccepted })
+            try await reply(view, .travelDocumentIssued(document), by: actor)
+        }
+    }
+
+    func serialized<T: Sendable>(_ id: ReadmissionCaseID, _ body: () async throws -> T) async throws -> T {
+        await locks.acquire(id)
+        do {
+            let result = try await body()
+            await locks.release(id)
+            return result
+        } catch {
+            await locks.release(id)
+            throw error
+        }
     }
 
     func requireBeforeLimit(_ view: View) throws {

@@ -172,4 +172,28 @@ import Testing
             #expect(view.clock?.dueDate == F.date("2026-07-10"), "thirty days from the revision's receipt")
         }
     }
+
+    @Test func twoApprovalsAtOnceSendOneDecision() async throws {
+        let clock = ManualWallClock(F.instant("2026-06-01T08:00:00Z"))
+        let (belgium, morocco, _) = try await F.pair(F.morocco, clock: clock)
+        let id = try await belgium.submitApplication(F.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "BEL-2026-0008", by: "officer.bel")
+        try await morocco.decide(id, outcome: "accept", reasons: [], by: "officer.mar")
+        let outcomes = await withTaskGroup(of: String.self) { group in
+            for approver in ["supervisor.a", "supervisor.b", "supervisor.c"] {
+                group.addTask {
+                    do {
+                        try await morocco.approveDecision(id, by: approver)
+                        return "sent"
+                    } catch let error as ReadmissionError {
+                        return error.code
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.sorted() == ["readmission.not_allowed_in_state", "readmission.not_allowed_in_state", "sent"])
+        #expect(try await morocco.view(id).readmission.events.filter { $0.kind == "decision" && $0.direction == .sent }.count == 1)
+    }
 }
