@@ -427,12 +427,17 @@ public struct ReadmissionDesk: Sendable {
         return recorded
     }
 
-    /// Follows deliveries and applies the clocks every `interval` until cancelled.
-    public func run(every interval: Duration = .seconds(5)) async {
+    /// Follows deliveries every `interval` and applies the clocks every `clocks` (they move by
+    /// the day; folding every case each few seconds would be wasted work) until cancelled.
+    public func run(every interval: Duration = .seconds(3), clocks: Duration = .seconds(60)) async {
+        var lastClocks: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {
                 try await followDeliveries()
-                try await applyClocks()
+                if lastClocks.map({ $0.duration(to: .now) >= clocks }) ?? true {
+                    try await applyClocks()
+                    lastClocks = .now
+                }
             } catch {
                 logger.warning("readmission background pass failed: \(error)")
             }
