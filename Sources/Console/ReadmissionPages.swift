@@ -286,7 +286,7 @@ extension CaseworkConsole {
             let direction = t[event.direction.rawValue] ?? event.direction.rawValue
             let deliveryCode = event.direction == .sent ? (event.delivery ?? .pending).rawValue : nil
             return ReadmissionCasePage.TimelineRow(
-                at: ConsoleFormat.dateTime(event.at), direction: direction, event: event.kind.replacingOccurrences(of: "_", with: " "), actor: event.actor,
+                at: ConsoleFormat.dateTime(event.at), direction: direction, event: t["kind_\(event.kind)"] ?? event.kind.replacingOccurrences(of: "_", with: " "), actor: event.actor,
                 detail: Self.summary(event), delivery: deliveryCode.map { t["delivery_\($0)"] ?? $0 }, deliveryCode: deliveryCode,
                 receiptAt: event.receivedAt.map(ConsoleFormat.dateTime), digest: event.digest.map { String($0.prefix(16)) + "…" },
                 receiptLink: event.receipt == nil ? nil : "/console/readmission/\(rm.id.rawValue)/receipts/\(event.sequence)"

@@ -1,4 +1,6 @@
+import Exchange
 import Foundation
+import Readmission
 import Testing
 
 /// Every language has every string, and every `{{t.key}}` a template uses exists.
@@ -22,5 +24,10 @@ import Testing
         }
         #expect(!used.isEmpty)
         #expect(used.subtracting(english.keys).isEmpty, "templates use unknown strings: \(used.subtracting(english.keys).sorted())")
+        // Every status, clock state and event kind the pages name.
+        let kinds = MessageType.allCases.filter { $0 != .receipt && $0 != .error }.map(\.rawValue) + ReadmissionEvent.LocalKind.allCases.map(\.rawValue)
+        let needed = kinds.map { "kind_\($0)" } + ReadmissionCase.Status.allCases.map { "status_\($0.rawValue)" }
+            + ["not_started", "running", "suspended", "met", "overdue", "deemed_accepted", "stopped"].map { "clock_\($0)" }
+        #expect(Set(needed).subtracting(english.keys).isEmpty, "missing: \(Set(needed).subtracting(english.keys).sorted())")
     }
 }
