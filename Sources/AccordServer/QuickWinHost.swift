@@ -1,7 +1,7 @@
-public import AccordCore
+import AccordCore
 public import Exchange
-public import Federation
-public import Foundation
+import Federation
+import Foundation
 public import Gateway
 public import Hummingbird
 public import Logging

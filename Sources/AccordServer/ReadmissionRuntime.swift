@@ -2,7 +2,7 @@ public import AccordCore
 import Exchange
 import Federation
 public import Foundation
-public import Gateway
+import Gateway
 public import Logging
 public import Readmission
 import SimulatedRegistries
@@ -22,7 +22,7 @@ struct HubReadmissionTransport: ReadmissionTransport {
     }
 
     func reaches(_ participant: ParticipantID) async -> Bool {
-        await node.state.configuration.participant(participant)?.active ?? false
+        node.state.configuration.participant(participant)?.active ?? false
     }
 
     func track(_ signed: [UInt8]) async throws -> TrackingResult {

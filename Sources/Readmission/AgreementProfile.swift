@@ -106,6 +106,16 @@ public struct AgreementProfile: Sendable, Equatable {
         return parties.first { $0.participant != participant }
     }
 
+    /// The party that must reply in `readmission`: the partner when this side requested, this side otherwise.
+    public func requestedParty(of readmission: ReadmissionCase) -> Party? {
+        readmission.role == .requesting ? party(readmission.partner) : partner(of: readmission.partner)
+    }
+
+    /// The calendar the reply limit of `readmission` runs on.
+    public func replyCalendar(of readmission: ReadmissionCase) -> LegalCalendar {
+        requestedParty(of: readmission)?.calendar ?? LegalCalendar(timeZone: .gmt)
+    }
+
     /// The reply limit for `procedure` (`normal` or `accelerated`).
     public func replyLimit(procedure: String) -> TimeLimit {
         procedure == "accelerated" ? (acceleratedReplyLimit ?? replyLimit) : replyLimit

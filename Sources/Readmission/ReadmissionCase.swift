@@ -105,7 +105,7 @@ public struct ReadmissionCase: Sendable {
         case .informationRequest(let request)?:
             openQuestions = request.questions
             if !status.isClosed && !status.isAccepted { status = .informationRequested }
-            if let reachedAt { suspensions.append((reachedAt, nil)) } else { suspensions.append((event.at, nil)) }
+            suspensions.append((reachedAt ?? event.at, nil))
         case .informationResponse?:
             openQuestions = []
             if let last = suspensions.indices.last, suspensions[last].to == nil { suspensions[last].to = reachedAt ?? event.at }

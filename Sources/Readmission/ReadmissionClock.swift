@@ -34,12 +34,13 @@ public struct ReadmissionClock: Sendable, Equatable {
     /// The last day of the transfer window, once the person is accepted.
     public let transferDeadline: CalendarDate?
     public let limit: AgreementProfile.TimeLimit
+    /// The requested party's calendar, which all the dates above are in.
+    public let calendar: LegalCalendar
 
     /// The clock of `readmission` under `profile` at `now`.
     public init(of readmission: ReadmissionCase, profile: AgreementProfile, now: Date) {
-        // The requested party's calendar: the partner when this side requested, this side otherwise.
-        let requested = readmission.role == .requesting ? profile.party(readmission.partner) : profile.partner(of: readmission.partner)
-        let calendar = requested?.calendar ?? LegalCalendar(timeZone: .gmt)
+        let calendar = profile.replyCalendar(of: readmission)
+        self.calendar = calendar
         var limit = profile.replyLimit(procedure: readmission.procedure)
         if readmission.extensionClaimed != nil, let extensionLimit = profile.extensionLimit, extensionLimit.count == limit.count {
             limit.days += extensionLimit.days

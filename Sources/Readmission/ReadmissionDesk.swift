@@ -303,7 +303,8 @@ public struct ReadmissionDesk: Sendable {
     }
 
     func requireBeforeLimit(_ view: View) throws {
-        if let clock = view.clock, let dueAt = clock.dueAt, clock.state == .deemedAccepted || (clock.state == .overdue && view.profile?.silenceMeansAcceptance == true) {
+        // ReadmissionClock says deemedAccepted once the limit has passed where silence means acceptance.
+        if let clock = view.clock, let dueAt = clock.dueAt, clock.state == .deemedAccepted {
             throw ReadmissionError(code: "readmission.deadline_passed", reason: "the reply limit ended at \(Timestamp.format(dueAt)); silence counts as acceptance under \(view.profile?.id ?? "")")
         }
     }
@@ -392,8 +393,7 @@ public struct ReadmissionDesk: Sendable {
             guard let profile = view.profile else { continue }
             let clock = ReadmissionClock(of: view.readmission, profile: profile, now: now)
             guard let due = clock.dueDate, let dueAt = clock.dueAt else { continue }
-            let requestedCalendar = (view.readmission.role == .requesting ? profile.party(view.readmission.partner) : profile.partner(of: view.readmission.partner))?.calendar
-                ?? LegalCalendar(timeZone: .gmt)
+            let requestedCalendar = clock.calendar
             var candidates: [ReadmissionEvent] = []
             if view.readmission.status.awaitsReply {
                 if view.readmission.role == .requested {

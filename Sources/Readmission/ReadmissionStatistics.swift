@@ -1,5 +1,5 @@
 public import Exchange
-public import Foundation
+import Foundation
 
 /// The figures a joint readmission committee asks for, per partner, computed from the exchange
 /// itself: applications, decisions, acceptance rate, reply times against the limit, transfers.
@@ -48,7 +48,8 @@ public struct PartnerStatistics: Sendable, Equatable {
                 received: cases.filter { $0.readmission.role == .requested }.count,
                 pending: statuses.filter(\.awaitsReply).count,
                 accepted: cases.filter { $0.readmission.decision?.outcome == "accept" }.count,
-                deemedAccepted: statuses.filter { $0 == .deemedAccepted }.count + cases.filter { $0.readmission.decision == nil && $0.readmission.status.isAccepted && $0.readmission.status != .deemedAccepted }.count,
+                // Still counted as accepted by silence after the travel document or the transfer.
+                deemedAccepted: cases.filter { $0.readmission.decision == nil && $0.readmission.status.isAccepted }.count,
                 rejected: statuses.filter { $0 == .rejected }.count,
                 withdrawn: statuses.filter { $0 == .withdrawn }.count,
                 transfersCompleted: statuses.filter { $0 == .transferred }.count,
