@@ -171,7 +171,8 @@ struct SessionGate: ConsoleGate {
     func resume(_ secret: String, origin: String) async throws -> ConsoleSession? {
         guard let (session, account) = try await authentication.resumeSession(secret, sessions: sessions, policy: configuration.sessions) else { return nil }
         let caller = Caller(user: account.id, role: account.grants.first?.role, origin: origin, grants: account.grants)
-        return ConsoleSession(caller: caller, displayName: account.displayName, csrfToken: session.csrfToken, enrolmentOnly: session.enrolmentOnly)
+        return ConsoleSession(caller: caller, displayName: account.displayName, csrfToken: session.csrfToken, enrolmentOnly: session.enrolmentOnly,
+                              mfaEnrolled: account.mfaEnrolled)
     }
 
     func signIn(user: String, password: String, code: String?, origin: String) async throws -> String {
@@ -188,8 +189,8 @@ struct SessionGate: ConsoleGate {
         try await authentication.beginEnrolment(user, issuer: configuration.nodeName)
     }
 
-    func confirmEnrolment(_ user: UserID, secret: [UInt8], code: String) async throws -> [String] {
-        try await authentication.confirmEnrolment(user, secret: secret, code: code)
+    func confirmEnrolment(_ user: UserID, secret: [UInt8], code: String, password: String?, currentCode: String?) async throws -> [String] {
+        try await authentication.confirmEnrolment(user, secret: secret, code: code, password: password, currentCode: currentCode, origin: "console")
     }
 
     func users() async throws -> [UserAccount] {
@@ -198,16 +199,24 @@ struct SessionGate: ConsoleGate {
 
     func addUser(_ id: UserID, displayName: String, grants: [RoleGrant], by admin: Caller) async throws -> String {
         let password = AuthenticationService.initialPassword()
-        _ = try await authentication.addUser(id, displayName: displayName, password: password, grants: grants, by: admin.user.rawValue)
+        _ = try await authentication.addUser(id, displayName: displayName, password: password, grants: grants, by: administrator(admin))
         return password
     }
 
     func setDisabled(_ id: UserID, _ disabled: Bool, by admin: Caller) async throws {
-        try await authentication.setDisabled(id, disabled, by: admin.user.rawValue)
+        try await authentication.setDisabled(id, disabled, by: administrator(admin))
     }
 
     func resetMFA(_ id: UserID, by admin: Caller) async throws {
-        try await authentication.resetMFA(id, by: admin.user.rawValue)
+        try await authentication.resetMFA(id, by: administrator(admin))
+    }
+
+    /// The console caller as the identity service's actor: always with grants (never a trusted
+    /// tool), named by the role that gives `administer` where one does.
+    func administrator(_ caller: Caller) -> Administrator {
+        let grants = caller.grants ?? []
+        let role = grants.first { authentication.policy.allows([$0], .administer) }?.role ?? caller.role
+        return Administrator(user: caller.user.rawValue, role: role, origin: "console", grants: grants)
     }
 
     func audit(last count: Int, by auditor: Caller) async throws -> (entries: [AuditEntry], summary: String, intact: Bool) {

@@ -39,18 +39,23 @@ public struct FederationMaterials: Sendable {
     /// Re-reads the CRL file every `interval` and installs a newer one, until cancelled. A CRL
     /// that does not verify is logged and ignored; when the loaded one expires, handshakes fail
     /// closed until a current one appears.
-    public func refreshRevocationList(from file: URL, every interval: Duration, logger: Logger) async {
+    /// After every pass the message-signer trust is derived again (`FederationState.refreshSigners`),
+    /// so a revoked or expired signer stops being trusted within one interval.
+    public func refreshRevocationList(from file: URL?, every interval: Duration, state: FederationState, logger: Logger) async {
         while !Task.isCancelled {
             try? await Task.sleep(for: interval)
-            do {
-                let list = try RevocationList(pemEncoded: String(contentsOf: file, encoding: .utf8))
-                if list.number > (trust.current.revocationList?.number ?? 0) {
-                    try trust.update(revocationList: list)
-                    logger.notice("installed CRL number \(list.number)")
+            if let file {
+                do {
+                    let list = try RevocationList(pemEncoded: String(contentsOf: file, encoding: .utf8))
+                    if list.number > (trust.current.revocationList?.number ?? 0) {
+                        try trust.update(revocationList: list)
+                        logger.notice("installed CRL number \(list.number)")
+                    }
+                } catch {
+                    logger.error("cannot load the CRL from \(file.path): \(error)")
                 }
-            } catch {
-                logger.error("cannot load the CRL from \(file.path): \(error)")
             }
+            await state.refreshSigners()
         }
     }
 }
@@ -99,15 +104,17 @@ public final class FederationListener: Sendable {
 
     public static func start(
         identity: TLSIdentity, trust: TrustState, clientRoles: Set<CertificateRole>, host: String, port: Int, logger: Logger,
+        lifetime: ConnectionLifetimeConfiguration = ConnectionLifetimeConfiguration(),
         routes: (Router<FederationRequestContext>) -> Void
     ) async throws -> FederationListener {
         let router = Router(context: FederationRequestContext.self)
+        router.add(middleware: PeerRecheckMiddleware(trust: trust, roles: clientRoles))
         router.get("health") { _, _ in "ok" }
         routes(router)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
-            server: try .tls(.http1(), configuration: MutualTLS.server(identity: identity, trust: trust, clientRoles: clientRoles)),
+            server: try .tls(.http1(configuration: .federation(lifetime)), configuration: MutualTLS.server(identity: identity, trust: trust, clientRoles: clientRoles)),
             configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger
@@ -138,9 +145,10 @@ public struct HubRuntime: Sendable {
         logger: Logger = Logger(label: "accord.hub")
     ) async throws -> HubRuntime {
         let state = await FederationState(trust: materials.trust, configuration: configuration)
-        let signed = try SignedConfiguration.sign(configuration, with: materials.signer)
+        let publisher = ConfigurationPublisher(state: state, signer: materials.signer)
+        _ = try publisher.current()
         var service = HubService(state: state, store: SQLExchangeStore(store: store), logger: logger)
-        service.configurationPublisher = { signed }
+        service.configurationPublisher = { try? publisher.current() }
         let registry = PrometheusCollectorRegistry()
         service.metrics = GatewayMetrics(factory: PrometheusMetricsFactory(registry: registry))
         let hub = service
@@ -150,10 +158,10 @@ public struct HubRuntime: Sendable {
         let client = try FederationClient(identity: materials.tls, trust: materials.trust)
         let worker = DeliveryWorker(hub: hub, client: client, retry: retry)
         let exchangeStore = SQLExchangeStore(store: store)
-        var background = [Task { await worker.run() }, Task { await materials.checkpointLoop(exchangeStore, every: checkpointInterval, logger: logger) }]
-        if let crlFile {
-            background.append(Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, logger: logger) })
-        }
+        let background = [
+            Task { await worker.run() }, Task { await materials.checkpointLoop(exchangeStore, every: checkpointInterval, logger: logger) },
+            Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, state: state, logger: logger) },
+        ]
         return HubRuntime(service: hub, listener: listener, metrics: registry, client: client, background: background)
     }
 
@@ -189,10 +197,8 @@ public struct NodeExchangeRuntime: Sendable {
         var background = [
             Task { await materials.checkpointLoop(exchangeStore, every: checkpointInterval, logger: logger) },
             Task { await node.runConfigurationRefresh(every: configurationRefresh) },
+            Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, state: state, logger: logger) },
         ]
-        if let crlFile {
-            background.append(Task { await materials.refreshRevocationList(from: crlFile, every: crlRefresh, logger: logger) })
-        }
         if let listen {
             let listener = try await FederationListener.start(identity: materials.tls, trust: materials.trust, clientRoles: [.hub], host: listen.host, port: listen.port, logger: logger) {
                 node.addRoutes(to: $0)

@@ -18,10 +18,12 @@ extension CaseworkConsole {
     func registerAdministration<Context: RequestContext>(on console: RouterGroup<Context>) {
         console.get("admin/users") { request, _ in
             let session = try await requireSession(request)
+            try require(.administer, session)
             return try await usersPage(session)
         }
         console.post("admin/users") { request, _ in
             let session = try await requireSession(request)
+            try require(.administer, session)
             let fields = try await checkedForm(request, session)
             guard let id = fields["id"].flatMap(UserID.init) else {
                 return try await usersPage(session, message: Message(kind: "error", code: "console.invalid_form", text: "Give a user name of letters, digits, . _ - @."), status: .badRequest)
@@ -39,6 +41,7 @@ extension CaseworkConsole {
         }
         console.post("admin/users/{user}/{action}") { request, context in
             let session = try await requireSession(request)
+            try require(.administer, session)
             _ = try await checkedForm(request, session)
             guard let id = context.parameters.get("user").flatMap(UserID.init) else { throw IdentityError.userNotFound("") }
             switch context.parameters.get("action") ?? "" {

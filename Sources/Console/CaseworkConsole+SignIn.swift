@@ -87,7 +87,8 @@ extension CaseworkConsole {
         let text = Base32.encode(secret)
         let groups = stride(from: 0, to: text.count, by: 4).map { String(Array(text)[$0..<min($0 + 4, text.count)]) }.joined(separator: " ")
         return html("mfa", MFAPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken,
-                                   secret: text, secretGroups: groups, uri: uri, qr: (try? QRCode(uri).svg()) ?? "", recoveryCodes: [], message: message, hasRecoveryCodes: false), status: status)
+                                   secret: text, secretGroups: groups, uri: uri, qr: (try? QRCode(uri).svg()) ?? "", recoveryCodes: [], message: message, hasRecoveryCodes: false,
+                                   replacing: session.mfaEnrolled), status: status)
     }
 
     func confirmEnrolment(_ request: Request) async throws -> Response {
@@ -98,11 +99,13 @@ extension CaseworkConsole {
             return try await enrolmentPage(request, message: Message(kind: "error", code: "console.invalid_form", text: "The key is missing."), status: .badRequest)
         }
         do {
-            let codes = try await gate.confirmEnrolment(session.caller.user, secret: secret, code: (fields["code"] ?? "").replacingOccurrences(of: " ", with: ""))
+            let codes = try await gate.confirmEnrolment(session.caller.user, secret: secret, code: (fields["code"] ?? "").replacingOccurrences(of: " ", with: ""),
+                                                        password: fields["password"], currentCode: fields["currentCode"].map { $0.replacingOccurrences(of: " ", with: "") })
             return html("mfa", MFAPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken,
-                                       secret: "", secretGroups: "", uri: "", qr: "", recoveryCodes: codes, message: nil, hasRecoveryCodes: true))
+                                       secret: "", secretGroups: "", uri: "", qr: "", recoveryCodes: codes, message: nil, hasRecoveryCodes: true, replacing: false))
         } catch let error as IdentityError {
-            return try await enrolmentPage(request, message: Message(kind: "error", code: error.code, text: "That code did not match; try the current one."), status: .badRequest)
+            return try await enrolmentPage(request, message: Message(kind: "error", code: error.code, text: session.mfaEnrolled
+                ? "The password or one of the codes did not match; nothing was changed." : "That code did not match; try the current one."), status: .badRequest)
         }
     }
 }

@@ -116,6 +116,8 @@ struct MFAPage {
     let message: Message?
     /// Stored, not computed: Mustache reads stored properties only.
     let hasRecoveryCodes: Bool
+    /// The account has a second factor already: the form asks for the password and a current code.
+    let replacing: Bool
 }
 
 struct CaseListPage {

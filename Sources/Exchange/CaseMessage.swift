@@ -34,6 +34,15 @@ public enum MessageBody: Sendable, Equatable {
     case receipt(ReceiptBody)
     case error(ErrorBody)
 
+    /// The agreement the body itself cites, where it names one (an application or its revision).
+    public var citedAgreement: String? {
+        switch self {
+        case .readmissionApplication(let application): application.agreement
+        case .readmissionRevision(let revision): revision.application.agreement
+        default: nil
+        }
+    }
+
     public var type: MessageType {
         switch self {
         case .readmissionApplication: .readmissionApplication

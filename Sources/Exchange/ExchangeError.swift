@@ -16,6 +16,7 @@ public struct ExchangeError: AccordError, Equatable {
 
     // Hardened parsing
     static func xmlTooLarge(_ limit: Int) -> Self { .init(code: "exchange.xml_too_large", reason: "the XML document is larger than \(limit) bytes", category: .payloadTooLarge) }
+    static func xmlTooManyAttributes(_ why: String) -> Self { .init(code: "exchange.xml_too_many_attributes", reason: "the XML document has too many attributes: \(why)") }
     static func xmlTooDeep(_ limit: Int) -> Self { .init(code: "exchange.xml_too_deep", reason: "the XML document nests deeper than \(limit) elements") }
     static let doctypeForbidden = Self(code: "exchange.xml_doctype_forbidden", reason: "DOCTYPE, entity and other markup declarations are not allowed")
     static func xmlMalformed(_ why: String) -> Self { .init(code: "exchange.xml_malformed", reason: "the XML document is not well-formed: \(why)") }

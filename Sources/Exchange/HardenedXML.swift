@@ -5,10 +5,21 @@ import Foundation
 public struct XMLLimits: Sendable, Equatable {
     public var maximumBytes: Int
     public var maximumDepth: Int
+    /// Attributes (namespace declarations included) on one element. libxml2 2.9.14 checks
+    /// duplicates pairwise: 90,000 attributes cost it 12–27 s of CPU, so the cap applies before parsing.
+    public var maximumAttributesPerElement: Int
+    public var maximumAttributes: Int
+    public var maximumNamespaceDeclarationsPerElement: Int
+    public var maximumNamespaceDeclarations: Int
 
-    public init(maximumBytes: Int = 1 << 20, maximumDepth: Int = 64) {
+    public init(maximumBytes: Int = 1 << 20, maximumDepth: Int = 64, maximumAttributesPerElement: Int = 32, maximumAttributes: Int = 8_192,
+                maximumNamespaceDeclarationsPerElement: Int = 8, maximumNamespaceDeclarations: Int = 256) {
         self.maximumBytes = maximumBytes
         self.maximumDepth = maximumDepth
+        self.maximumAttributesPerElement = maximumAttributesPerElement
+        self.maximumAttributes = maximumAttributes
+        self.maximumNamespaceDeclarationsPerElement = maximumNamespaceDeclarationsPerElement
+        self.maximumNamespaceDeclarations = maximumNamespaceDeclarations
     }
 }
 
@@ -39,6 +50,7 @@ public enum HardenedXML {
         guard bytes.count <= limits.maximumBytes else { throw .xmlTooLarge(limits.maximumBytes) }
         try refuseDeclarations(bytes)
         try requireUTF8(bytes)
+        try countAttributes(bytes, limits: limits)
         guard let context = xmlNewParserCtxt() else { throw .xmlMalformed("parser unavailable") }
         defer { xmlFreeParserCtxt(context) }
         let parsed: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
@@ -69,6 +81,70 @@ public enum HardenedXML {
                 guard rest.starts(with: comment) || rest.starts(with: cdata) else { throw .doctypeForbidden }
             }
             index += 1
+        }
+    }
+
+    /// One linear pass over the markup before libxml2 sees it: attributes and namespace
+    /// declarations per start tag and in total (an attribute is a `=` outside quotes inside a
+    /// tag; comments, CDATA sections and processing instructions are skipped). Refused with
+    /// `exchange.xml_too_many_attributes` at the first count over its limit.
+    static func countAttributes(_ bytes: [UInt8], limits: XMLLimits) throws(ExchangeError) {
+        let lt = UInt8(ascii: "<"), gt = UInt8(ascii: ">"), equals = UInt8(ascii: "="), quote = UInt8(ascii: "\""), apostrophe = UInt8(ascii: "'")
+        let xmlns = Array("xmlns".utf8)
+        var total = 0, namespaces = 0
+        var index = 0
+        let count = bytes.count
+        func skip(past terminator: [UInt8], from start: Int) -> Int {
+            var position = start
+            while position + terminator.count <= count {
+                if bytes[position] == terminator[0], bytes[position..<(position + terminator.count)].elementsEqual(terminator) { return position + terminator.count }
+                position += 1
+            }
+            return count
+        }
+        while index < count {
+            guard bytes[index] == lt, index + 1 < count else { index += 1; continue }
+            let next = bytes[index + 1]
+            if next == UInt8(ascii: "!") {
+                index = bytes[index...].starts(with: Array("<![CDATA[".utf8)) ? skip(past: Array("]]>".utf8), from: index + 9) : skip(past: Array("-->".utf8), from: index + 4)
+                continue
+            }
+            if next == UInt8(ascii: "?") { index = skip(past: Array("?>".utf8), from: index + 2); continue }
+            if next == UInt8(ascii: "/") { index += 2; continue }
+            // A start tag: count `=` outside quoted values up to the closing `>`.
+            var attributes = 0, declarations = 0
+            var position = index + 1
+            var nameStart = position
+            var inQuote: UInt8? = nil
+            while position < count {
+                let byte = bytes[position]
+                if let open = inQuote {
+                    if byte == open { inQuote = nil; nameStart = position + 1 }
+                } else if byte == quote || byte == apostrophe {
+                    inQuote = byte
+                } else if byte == equals {
+                    attributes += 1
+                    var start = nameStart
+                    while start < position, bytes[start] == 0x20 || bytes[start] == 0x09 || bytes[start] == 0x0A || bytes[start] == 0x0D { start += 1 }
+                    if bytes[start..<position].starts(with: xmlns) { declarations += 1 }
+                    guard attributes <= limits.maximumAttributesPerElement else { throw .xmlTooManyAttributes("more than \(limits.maximumAttributesPerElement) attributes on one element") }
+                    guard declarations <= limits.maximumNamespaceDeclarationsPerElement else {
+                        throw .xmlTooManyAttributes("more than \(limits.maximumNamespaceDeclarationsPerElement) namespace declarations on one element")
+                    }
+                } else if byte == gt {
+                    break
+                } else if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    nameStart = position + 1
+                }
+                position += 1
+            }
+            total += attributes
+            namespaces += declarations
+            guard total <= limits.maximumAttributes else { throw .xmlTooManyAttributes("more than \(limits.maximumAttributes) attributes in the document") }
+            guard namespaces <= limits.maximumNamespaceDeclarations else {
+                throw .xmlTooManyAttributes("more than \(limits.maximumNamespaceDeclarations) namespace declarations in the document")
+            }
+            index = position + 1
         }
     }
 

@@ -40,22 +40,39 @@ public struct PersonRecord: Sendable, Equatable, Codable {
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     public var dateOfBirth: String?
     public var placeOfBirth: String?
+    /// ISO 3166-1 alpha-3 code of the country of birth, where known.
+    public var countryOfBirth: String?
     /// `F`, `M` or `X`.
     public var sex: String
     public var nationality: String?
     /// International protection: none, asylum_applicant, refugee or subsidiary_protection. The
-    /// gateway never sends a protected person's data to their country of nationality.
+    /// gateway never sends a protected person's data to a country the message ties them to
+    /// (`linkedCountries`).
     public var protectionStatus: String?
     public var documents: [IdentityDocument]?
 
-    public init(names: [Name], dateOfBirth: String? = nil, placeOfBirth: String? = nil, sex: String, nationality: String? = nil, protectionStatus: String? = nil, documents: [IdentityDocument]? = nil) {
+    public init(names: [Name], dateOfBirth: String? = nil, placeOfBirth: String? = nil, countryOfBirth: String? = nil, sex: String, nationality: String? = nil,
+                protectionStatus: String? = nil, documents: [IdentityDocument]? = nil) {
         self.names = names
         self.dateOfBirth = dateOfBirth
         self.placeOfBirth = placeOfBirth
+        self.countryOfBirth = countryOfBirth
         self.sex = sex
         self.nationality = nationality
         self.protectionStatus = protectionStatus
         self.documents = documents
+    }
+}
+
+extension PersonRecord {
+    /// ICAO codes that name no state (unspecified, stateless, refugee document issuers).
+    static let noState: Set<String> = ["XXA", "XXB", "XXC", "XXX", "XOM", "XPO", "XXE", "XXF"]
+
+    /// Every state the record ties the person to: nationality, country of birth and the
+    /// issuers of their identity documents (upper-cased; codes that name no state left out).
+    public var linkedCountries: Set<String> {
+        let codes = [nationality, countryOfBirth].compactMap { $0 } + (documents ?? []).map(\.issuingCountry)
+        return Set(codes.map { $0.uppercased() }.filter { !Self.noState.contains($0) })
     }
 }
 

@@ -123,6 +123,7 @@ public enum MessageSchema {
         required("names", list(.object([optional("given", text), required("family", text), required("script", .string(.script))]), 10)),
         optional("dateOfBirth", .string(.partialDate)),
         optional("placeOfBirth", text),
+        optional("countryOfBirth", .string(.country)),
         required("sex", .string(.sex)),
         optional("nationality", .string(.country)),
         optional("protectionStatus", .string(.oneOf(PersonRecord.protectionStatuses))),

@@ -61,6 +61,27 @@ public struct FederationConfiguration: Sendable, Equatable, Codable {
     /// The agreement under which `sender` may send `type` to `recipient`; throws
     /// `federation.unknown_participant` or `federation.no_agreement` otherwise. Receipts and
     /// errors follow any message that was allowed, so they need no agreement of their own.
+    /// The agreement under which `message` may travel, as hub and recipient both check it: the
+    /// route (sender, recipient, type) must exist, and an agreement the body cites (a readmission
+    /// application or revision names one) must be a listed agreement that binds exactly sender
+    /// and recipient and allows the message type — otherwise `federation.unknown_agreement` or
+    /// `federation.agreement_mismatch`, and the message is not carried.
+    public func admissibleAgreement(for message: CaseMessage) throws -> Agreement? {
+        let envelope = message.envelope
+        let routed = try route(from: envelope.sender, to: envelope.recipient, type: envelope.messageType)
+        guard let cited = message.body.citedAgreement else { return routed }
+        guard let agreement = agreements.first(where: { $0.id == cited }) else {
+            throw FederationError.unknownAgreement(cited)
+        }
+        guard Set(agreement.parties) == [envelope.sender, envelope.recipient] else {
+            throw FederationError.agreementMismatch("agreement \(agreement.id) binds \(agreement.parties.map(\.rawValue).sorted().joined(separator: " and ")), not \(envelope.sender) and \(envelope.recipient)")
+        }
+        guard agreement.messageTypes.contains(envelope.messageType) else {
+            throw FederationError.agreementMismatch("agreement \(agreement.id) does not allow \(envelope.messageType.rawValue)")
+        }
+        return agreement
+    }
+
     public func route(from sender: ParticipantID, to recipient: ParticipantID, type: MessageType) throws -> Agreement? {
         guard let from = participant(sender), from.active else { throw FederationError.unknownParticipant(sender.rawValue) }
         guard let to = participant(recipient), to.active else { throw FederationError.unknownParticipant(recipient.rawValue) }

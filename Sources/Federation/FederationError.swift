@@ -22,6 +22,10 @@ public struct FederationError: AccordError, Equatable {
     // Participants, agreements, configuration
     static func unknownParticipant(_ who: String) -> Self { .init(code: "federation.unknown_participant", reason: "\(who.prefix(60)) is not a participant of the federation", category: .forbidden) }
     static func configurationInvalid(_ why: String) -> Self { .init(code: "federation.configuration_invalid", reason: "the federation configuration is not valid: \(why)") }
+    static func unknownAgreement(_ id: String) -> Self {
+        .init(code: "federation.unknown_agreement", reason: "the message cites agreement '\(id.prefix(60))', which the federation configuration does not list", category: .forbidden)
+    }
+    static func agreementMismatch(_ why: String) -> Self { .init(code: "federation.agreement_mismatch", reason: why, category: .forbidden) }
     static func noAgreement(_ why: String) -> Self { .init(code: "federation.no_agreement", reason: why, category: .forbidden) }
     static func sharingBlocked(_ why: String) -> Self { .init(code: "federation.sharing_blocked", reason: why, category: .forbidden) }
     public static func senderMismatch(_ why: String) -> Self { .init(code: "federation.sender_mismatch", reason: why, category: .forbidden) }

@@ -133,7 +133,7 @@ public enum HubIntake {
         guard envelope.recipient != configuration.hub else {
             throw FederationError.noAgreement("messages are addressed to participants, not to the hub")
         }
-        let agreement = try configuration.route(from: envelope.sender, to: envelope.recipient, type: envelope.messageType)
+        let agreement = try configuration.admissibleAgreement(for: inbound.message)
         try SharingRules.check(inbound.message, agreement: agreement)
         return AdmittedMessage(inbound: inbound, agreement: agreement)
     }

@@ -20,6 +20,32 @@ public final class FederationState: Sendable {
     public var signers: InMemoryTrustStore { snapshot.withLock { $0.1 } }
     public var now: Date { trust.clock() }
 
+    /// Derives the message-signer trust again from the installed configuration under the trust
+    /// in force now: a signer revoked by a newer CRL, or past its validity, is dropped.
+    public func refreshSigners() async {
+        let configuration = self.configuration
+        let signers = await configuration.signerTrust(trust.current, at: now)
+        snapshot.withLock { current in
+            if current.0.serial == configuration.serial && current.0.issuedAt == configuration.issuedAt { current.1 = signers }
+        }
+    }
+
+    /// The configuration as the hub publishes it: each participant lists only the signer
+    /// certificates that the trust in force accepts (revoked and expired ones are left out).
+    public var publishedConfiguration: FederationConfiguration {
+        let (configuration, signers) = snapshot.withLock { $0 }
+        var published = configuration
+        published.participants = configuration.participants.map { participant in
+            var participant = participant
+            participant.signerCertificates = participant.signerCertificates.filter { pem in
+                guard let certificate = try? TrustedSigner(participant: participant.id, certificatePEM: pem) else { return false }
+                return signers.signer(fingerprint: certificate.fingerprint)?.participant == participant.id
+            }
+            return participant
+        }
+        return published
+    }
+
     /// Installs a verified configuration; an older serial is refused.
     public func install(_ configuration: FederationConfiguration) async throws {
         let signers = await configuration.signerTrust(trust.current, at: now)

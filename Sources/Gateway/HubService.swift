@@ -14,6 +14,8 @@ public struct HubService: Sendable {
     public let store: any HubMessageStore
     public let logger: Logger
     public var metrics = GatewayMetrics()
+    /// How many of one participant's submissions are verified at once.
+    public var intakeLimit = PeerConcurrencyLimit()
 
     public init(state: FederationState, store: any HubMessageStore, logger: Logger = Logger(label: "accord.hub")) {
         self.state = state
@@ -62,7 +64,9 @@ public struct HubService: Sendable {
             let bytes = Array(try await request.body.collect(upTo: context.maxUploadSize).readableBytesView)
             let admitted: AdmittedMessage
             do {
-                admitted = try HubIntake.admit(bytes, peer: peer, configuration: state.configuration, signers: state.signers, now: state.now)
+                admitted = try await intakeLimit.run(peer.participant) {
+                    try HubIntake.admit(bytes, peer: peer, configuration: state.configuration, signers: state.signers, now: state.now)
+                }
             } catch {
                 logger.notice("refused a message from \(peer.participant): \(error)")
                 metrics.refused(code: (error as? any AccordError)?.code ?? "federation.invalid")

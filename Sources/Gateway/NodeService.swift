@@ -40,6 +40,8 @@ public struct NodeService: Sendable {
         guard inbound.message.envelope.recipient == participant else {
             throw FederationError(code: "federation.wrong_recipient", reason: "the message is for \(inbound.message.envelope.recipient), not \(participant)", category: .forbidden)
         }
+        // The recipient does not trust the hub's admission: no agreement, no legal clock.
+        _ = try state.configuration.admissibleAgreement(for: inbound.message)
         let issuer = self.issuer
         // One instant for the receipt and the inbox: the legal clocks start at the receipt's time.
         let now = state.now.truncatedToMilliseconds

@@ -22,24 +22,41 @@ public struct AuthenticationService: Sendable {
 
     // MARK: Administration
 
-    public func addUser(_ id: UserID, displayName: String, password: String, grants: [RoleGrant], by admin: String) async throws -> UserAccount {
+    public func addUser(_ id: UserID, displayName: String, password: String, grants: [RoleGrant], by admin: Administrator) async throws -> UserAccount {
+        try await authorize(admin, resourceType: "user", reference: id.rawValue, purpose: "add user")
         guard password.count >= 12 else { throw IdentityError.weakPassword }
         for grant in grants where policy.roles[grant.role] == nil { throw IdentityError.unknownRole(grant.role) }
         guard try await users.user(id) == nil else { throw IdentityError.userExists(id.rawValue) }
         let account = UserAccount(id: id, displayName: displayName, grants: grants, passwordHash: hasher.hash(password), createdAt: clock.now.truncatedToMilliseconds)
         try await users.insert(account)
-        try await audit.record(AuditEvent(actor: admin, role: "administrator", action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: "cli", purpose: "add user"))
+        try await audit.record(AuditEvent(actor: admin.user, role: admin.role, action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: admin.origin, purpose: "add user"))
         return account
     }
 
-    public func change(_ id: UserID, by admin: String, purpose: String, _ change: (inout UserAccount) throws -> Void) async throws -> UserAccount {
+    /// Refuses, before any effect, an administrator whose roles do not allow `administer`; the
+    /// refusal is audited under the real actor.
+    func authorize(_ admin: Administrator, resourceType: String, reference: String, purpose: String) async throws {
+        guard let grants = admin.grants, !policy.allows(grants, .administer) else { return }
+        try await audit.record(AuditEvent(actor: admin.user, role: admin.role, action: .administer, resourceType: resourceType, resourceRef: reference,
+                                          origin: admin.origin, purpose: purpose, outcome: .denied))
+        throw IdentityError.forbidden
+    }
+
+    public func change(_ id: UserID, by admin: Administrator, purpose: String, _ change: (inout UserAccount) throws -> Void) async throws -> UserAccount {
+        try await authorize(admin, resourceType: "user", reference: id.rawValue, purpose: purpose)
+        return try await update(id, actor: admin.user, role: admin.role, origin: admin.origin, purpose: purpose, change)
+    }
+
+    /// Applies a change to an account and audits it; the permission check is the caller's.
+    @discardableResult
+    func update(_ id: UserID, actor: String, role: String?, origin: String, purpose: String, _ change: (inout UserAccount) throws -> Void) async throws -> UserAccount {
         guard var account = try await users.user(id) else { throw IdentityError.userNotFound(id.rawValue) }
         let version = account.version
         try change(&account)
         for grant in account.grants where policy.roles[grant.role] == nil { throw IdentityError.unknownRole(grant.role) }
         account.version = version + 1
         try await users.update(account, expectedVersion: version)
-        try await audit.record(AuditEvent(actor: admin, role: "administrator", action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: "cli", purpose: purpose))
+        try await audit.record(AuditEvent(actor: actor, role: role, action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: origin, purpose: purpose))
         return account
     }
 
@@ -53,12 +70,18 @@ public struct AuthenticationService: Sendable {
     }
 
     /// Activates the secret once the user proves they hold it; returns fresh recovery codes
-    /// (shown once, stored only as hashes).
-    public func confirmEnrolment(_ id: UserID, secret: [UInt8], code: String) async throws -> [String] {
+    /// (shown once, stored only as hashes). Replacing an active second factor also needs the
+    /// account's password and a current code (or a recovery code) of the old one, so that a
+    /// stolen session cannot take the account over; a failure counts like a failed sign-in.
+    public func confirmEnrolment(_ id: UserID, secret: [UInt8], code: String, password: String? = nil, currentCode: String? = nil, origin: String = "console") async throws -> [String] {
+        guard let existing = try await users.user(id) else { throw IdentityError.userNotFound(id.rawValue) }
+        if existing.mfaEnrolled {
+            _ = try await signIn(id, password: password ?? "", code: currentCode ?? "", origin: origin)
+        }
         let totp = TOTP(secret: secret)
         guard let step = totp.matchingStep(code, at: clock.now) else { throw IdentityError.loginFailed }
         let codes = (0..<10).map { _ in Self.recoveryCode() }
-        _ = try await change(id, by: id.rawValue, purpose: "enrol MFA") { account in
+        try await update(id, actor: id.rawValue, role: existing.grants.first?.role, origin: origin, purpose: existing.mfaEnrolled ? "replace MFA" : "enrol MFA") { account in
             account.totpSecret = secret
             account.lastTOTPStep = step
             account.recoveryCodeHashes = codes.map { hasher.hash($0) }
@@ -88,7 +111,7 @@ public struct AuthenticationService: Sendable {
     public func signIn(_ id: UserID, password: String, code: String?, origin: String?) async throws -> UserAccount {
         let now = clock.now
         guard var account = try await users.user(id) else {
-            _ = hasher.verify(password, hash: "$2b$04$invalidinvalidinvalidinvalidinvalidinvalidinvalidinv") // same cost whether or not the user exists
+            _ = hasher.verify(password, hash: hasher.decoyHash) // the same work whether or not the user exists
             try await audit.record(AuditEvent(actor: id.rawValue, action: .login, resourceType: "user", resourceRef: id.rawValue, origin: origin, outcome: .denied))
             throw IdentityError.loginFailed
         }
@@ -125,14 +148,15 @@ extension IdentityError {
 
 extension AuthenticationService {
     /// Issues a token for `id`, valid for `validity`; returns the secret (shown once).
-    public func issueToken(for id: UserID, scopes: Set<Permission>?, validity: TimeInterval, tokens: any TokenRepository, by admin: String) async throws -> String {
+    public func issueToken(for id: UserID, scopes: Set<Permission>?, validity: TimeInterval, tokens: any TokenRepository, by admin: Administrator) async throws -> String {
+        try await authorize(admin, resourceType: "api_token", reference: id.rawValue, purpose: "issue token")
         guard let account = try await users.user(id), !account.disabled else { throw IdentityError.userNotFound(id.rawValue) }
         var generator = SystemRandomNumberGenerator()
         let secret = "acc_" + Base32.encode((0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }).lowercased()
         let now = clock.now.truncatedToMilliseconds
         let token = APIToken(id: UUID().uuidString.lowercased(), tokenHash: APIToken.hash(secret), user: id, scopes: scopes, createdAt: now, expiresAt: now.addingTimeInterval(validity))
         try await tokens.insert(token)
-        try await audit.record(AuditEvent(actor: admin, role: "administrator", action: .administer, resourceType: "api_token", resourceRef: token.id, origin: "cli", purpose: "issue token for \(id)"))
+        try await audit.record(AuditEvent(actor: admin.user, role: admin.role, action: .administer, resourceType: "api_token", resourceRef: token.id, origin: admin.origin, purpose: "issue token for \(id)"))
         return secret
     }
 
@@ -150,7 +174,7 @@ extension AuthenticationService {
 
 extension AuthenticationService {
     /// Disables (sign-in and tokens refused) or re-enables an account; enabling also clears a lockout.
-    public func setDisabled(_ id: UserID, _ disabled: Bool, by admin: String) async throws {
+    public func setDisabled(_ id: UserID, _ disabled: Bool, by admin: Administrator) async throws {
         _ = try await change(id, by: admin, purpose: disabled ? "disable user" : "enable user") { account in
             account.disabled = disabled
             if !disabled {
@@ -161,7 +185,7 @@ extension AuthenticationService {
     }
 
     /// Removes the TOTP secret and recovery codes; the user enrols again at the next sign-in.
-    public func resetMFA(_ id: UserID, by admin: String) async throws {
+    public func resetMFA(_ id: UserID, by admin: Administrator) async throws {
         _ = try await change(id, by: admin, purpose: "reset MFA") { account in
             account.totpSecret = nil
             account.lastTOTPStep = nil

@@ -175,16 +175,16 @@ struct Demo: AsyncParsableCommand {
         try await ensure(morocco, "mar.officer", "K. Alaoui (readmission officer)", [RoleGrant(role: "readmission_supervisor")], password)
         try await ensure(morocco, "mar.supervisor", "S. Bennani (head of section)", [RoleGrant(role: "readmission_supervisor")], password)
         let auth = try belgium.authentication()
-        return try await auth.issueToken(for: UserID("demo.supervisor")!, scopes: nil, validity: 7 * 86_400, tokens: SQLTokenRepository(store: belgium.store), by: "demo")
+        return try await auth.issueToken(for: UserID("demo.supervisor")!, scopes: nil, validity: 7 * 86_400, tokens: SQLTokenRepository(store: belgium.store), by: .tool("demo"))
     }
 
     static func ensure(_ node: AccordNode, _ name: String, _ displayName: String, _ grants: [RoleGrant], _ password: String) async throws {
         let auth = try node.authentication()
         let id = UserID(name)!
         if try await auth.users.user(id) == nil {
-            _ = try await auth.addUser(id, displayName: displayName, password: password, grants: grants, by: "demo")
+            _ = try await auth.addUser(id, displayName: displayName, password: password, grants: grants, by: .tool("demo"))
         } else {
-            _ = try await auth.change(id, by: "demo", purpose: "demo password") { account in
+            _ = try await auth.change(id, by: .tool("demo"), purpose: "demo password") { account in
                 account.passwordHash = auth.hasher.hash(password)
                 account.grants = grants
                 account.failedAttempts = 0

@@ -62,7 +62,7 @@ struct UsersCommand: AsyncParsableCommand {
             try await reportingErrors {
                 let password = passwordStdin ? (readLine(strippingNewline: true) ?? "") : AuthenticationService.initialPassword()
                 let account = try await target.run { auth in
-                    try await auth.addUser(UsersCommand.user(user), displayName: name, password: password, grants: UsersCommand.grants(role), by: target.admin)
+                    try await auth.addUser(UsersCommand.user(user), displayName: name, password: password, grants: UsersCommand.grants(role), by: .tool(target.admin))
                 }
                 print("added \(account.id) with roles \(account.grants.map(\.label).joined(separator: ", "))")
                 if !passwordStdin { print("initial password (shown once): \(password)") }
@@ -93,7 +93,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await target.run { try await $0.setDisabled(UsersCommand.user(user), true, by: target.admin) }
+                try await target.run { try await $0.setDisabled(UsersCommand.user(user), true, by: .tool(target.admin)) }
                 print("disabled \(user)")
             }
         }
@@ -106,7 +106,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await target.run { try await $0.setDisabled(UsersCommand.user(user), false, by: target.admin) }
+                try await target.run { try await $0.setDisabled(UsersCommand.user(user), false, by: .tool(target.admin)) }
                 print("enabled \(user)")
             }
         }
@@ -119,7 +119,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                try await target.run { try await $0.resetMFA(UsersCommand.user(user), by: target.admin) }
+                try await target.run { try await $0.resetMFA(UsersCommand.user(user), by: .tool(target.admin)) }
                 print("MFA reset for \(user)")
             }
         }
@@ -163,7 +163,7 @@ struct UsersCommand: AsyncParsableCommand {
                 })
                 let secret = try await target.withNode { node in
                     try await node.authentication().issueToken(for: UsersCommand.user(user), scopes: scopes, validity: Double(max(1, days)) * 86_400,
-                                                               tokens: SQLTokenRepository(store: node.store), by: target.admin)
+                                                               tokens: SQLTokenRepository(store: node.store), by: .tool(target.admin))
                 }
                 print(secret)
             }
@@ -173,7 +173,7 @@ struct UsersCommand: AsyncParsableCommand {
     static func changeRoles(_ target: Target, user: String, roles: [String], grant: Bool) async throws {
         try await reportingErrors {
             let account = try await target.run { auth in
-                try await auth.change(UsersCommand.user(user), by: target.admin, purpose: grant ? "grant role" : "revoke role") { account in
+                try await auth.change(UsersCommand.user(user), by: .tool(target.admin), purpose: grant ? "grant role" : "revoke role") { account in
                     let changed = try UsersCommand.grants(roles)
                     if grant {
                         for item in changed where !account.grants.contains(item) { account.grants.append(item) }

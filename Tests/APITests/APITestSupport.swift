@@ -74,7 +74,7 @@ extension AccordNode {
             if try await auth.users.user(id) == nil {
                 _ = try await auth.users.insert(UserAccount(id: id, displayName: name, grants: grants, passwordHash: "-", createdAt: Date()))
             }
-            issued[name] = try await auth.issueToken(for: id, scopes: nil, validity: 3_600, tokens: tokens, by: "test")
+            issued[name] = try await auth.issueToken(for: id, scopes: nil, validity: 3_600, tokens: tokens, by: .tool("test"))
         }
         let application = Application(router: try await makeRouter())
         let frozen = issued

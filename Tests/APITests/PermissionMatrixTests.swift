@@ -141,7 +141,7 @@ import Testing
             let auth = try node.authentication(clock: clock)
             let tokens = SQLTokenRepository(store: node.store)
             try await node.withClient { client in
-                let readOnly = try await auth.issueToken(for: UserID("officer.north")!, scopes: [.viewCase], validity: 60, tokens: tokens, by: "test")
+                let readOnly = try await auth.issueToken(for: UserID("officer.north")!, scopes: [.viewCase], validity: 60, tokens: tokens, by: .tool("test"))
                 var headers: HTTPFields = [:]
                 headers[.authorization] = "Bearer \(readOnly)"
                 let read = try await client.call(.get, "/api/v1/cases/\(north.number.text)", user: nil, headers: headers)
@@ -150,13 +150,13 @@ import Testing
                 #expect(write.status == .forbidden && write.errorCode == Self.forbidden)
                 let person = try await client.call(.get, "/api/v1/persons/\(p1.id.rawValue)", user: nil, headers: headers)
                 #expect(person.status == .forbidden)
-                _ = try await auth.change(UserID("officer.north")!, by: "test", purpose: "disable") { $0.disabled = true }
+                _ = try await auth.change(UserID("officer.north")!, by: .tool("test"), purpose: "disable") { $0.disabled = true }
                 let disabled = try await client.call(.get, "/api/v1/cases/\(north.number.text)", user: nil, headers: headers)
                 #expect(disabled.status == .unauthorized)
                 #expect(try await client.call(.get, "/api/v1/cases", user: "officer.north").status == .unauthorized)
             }
             // Expiry.
-            let short = try await auth.issueToken(for: UserID("officer.south")!, scopes: nil, validity: 60, tokens: tokens, by: "test")
+            let short = try await auth.issueToken(for: UserID("officer.south")!, scopes: nil, validity: 60, tokens: tokens, by: .tool("test"))
             #expect(try await auth.authenticate(token: short, tokens: tokens).0.id == UserID("officer.south"))
             clock.advance(by: 61)
             await #expect(throws: IdentityError.unauthenticated) { try await auth.authenticate(token: short, tokens: tokens) }

@@ -127,7 +127,7 @@ struct ProcessFederation {
               - {id: BEL-DOFI, name: Belgium, delivery: pull}
               - {id: MAR-INTERIOR, name: Morocco, delivery: push, endpoint: "127.0.0.1:\(moroccoPort)"}
             agreements:
-              - {id: EU-MAR, parties: [BEL-DOFI, MAR-INTERIOR], messageTypes: all}
+              - {id: EU-MAR-2026, parties: [BEL-DOFI, MAR-INTERIOR], messageTypes: all}
             """.write(to: registry, atomically: true, encoding: .utf8)
 
         var schemas: [String] = []

@@ -34,6 +34,74 @@ import Testing
         }
     }
 
+    /// Every administrative action by every role without `administer` is refused with 403
+    /// before any effect: no account added, disabled, enabled, unlocked or stripped of its MFA.
+    @Test(arguments: TestDatabase.all)
+    func everyAdminActionByEveryOtherRoleIsRefusedWithoutEffect(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            let auth = try node.authentication()
+            let roles = auth.policy.roles.keys.sorted().filter { !auth.policy.allows([RoleGrant(role: $0)], .administer) }
+            #expect(roles.count >= 8)
+            _ = try await node.makeConsoleUser("root.admin", grants: [RoleGrant(role: "administrator")])
+            _ = try await node.makeConsoleUser("locked.one", grants: [RoleGrant(role: "case_officer", office: "NORTH-1")])
+            _ = try await auth.change(UserID("locked.one")!, by: .tool("test"), purpose: "lock") {
+                $0.failedAttempts = 5
+                $0.lockedUntil = Date().addingTimeInterval(3_600)
+            }
+            _ = try await node.makeConsoleUser("gone.one", grants: [RoleGrant(role: "case_officer", office: "NORTH-1")])
+            try await auth.setDisabled(UserID("gone.one")!, true, by: .tool("test"))
+            for role in roles {
+                let actor = "actor.\(role.replacingOccurrences(of: "_", with: "-"))"
+                let before = try await node.authentication().users.users().sorted { $0.id.rawValue < $1.id.rawValue }
+                try await node.withConsole(as: actor, grants: [RoleGrant(role: role, office: "NORTH-1")]) { browser in
+                    let csrf = try #require(try await browser.get("/console/cases").field("csrf"))
+                    let attempts: [(String, [String: String])] = [
+                        ("/console/admin/users", ["csrf": csrf, "id": "evil.admin", "name": "Evil", "roles": "administrator"]),
+                        ("/console/admin/users/root.admin/reset-mfa", ["csrf": csrf]),
+                        ("/console/admin/users/root.admin/disable", ["csrf": csrf]),
+                        ("/console/admin/users/gone.one/enable", ["csrf": csrf]),
+                        ("/console/admin/users/locked.one/enable", ["csrf": csrf]),
+                    ]
+                    for (path, form) in attempts {
+                        let page = try await browser.post(path, form: form)
+                        #expect(page.status == .forbidden && page.html.contains("identity.forbidden"), "\(role) \(path): \(page.status)")
+                    }
+                    #expect(try await browser.get("/console/admin/users").status == .forbidden)
+                }
+                let after = try await node.authentication().users.users().filter { $0.id.rawValue != actor }.sorted { $0.id.rawValue < $1.id.rawValue }
+                #expect(after.map(\.id) == before.map(\.id), "\(role) added or removed an account")
+                for (old, new) in zip(before, after) {
+                    #expect(old.disabled == new.disabled && old.lockedUntil == new.lockedUntil && old.totpSecret == new.totpSecret && old.grants == new.grants,
+                            "\(role) changed \(old.id)")
+                }
+            }
+            // The service refuses too, whatever edge calls it, and the refusal names the real actor.
+            let officer = Administrator(user: "k.officer", role: "case_officer", origin: "console", grants: [RoleGrant(role: "case_officer", office: "NORTH-1")])
+            await #expect(throws: IdentityError.forbidden) { try await auth.resetMFA(UserID("root.admin")!, by: officer) }
+            await #expect(throws: IdentityError.forbidden) {
+                try await auth.addUser(UserID("evil.two")!, displayName: "E", password: "a long enough password", grants: [RoleGrant(role: "administrator")], by: officer)
+            }
+            #expect(try await auth.users.user(UserID("evil.two")!) == nil)
+            #expect(try await auth.users.user(UserID("root.admin")!)?.totpSecret != nil)
+            let denied = try await node.auditLog.entries().filter { $0.event.action == .administer && $0.event.outcome == .denied }
+            #expect(denied.contains { $0.event.actor == "k.officer" && $0.event.role == "case_officer" && $0.event.origin == "console" })
+        }
+    }
+
+    @Test(arguments: TestDatabase.all)
+    func administratorActionsAreAuditedUnderTheRealActor(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            try await node.withConsole(as: "root", grants: [RoleGrant(role: "administrator")]) { browser in
+                let csrf = try #require(try await browser.get("/console/admin/users").field("csrf"))
+                #expect(try await browser.post("/console/admin/users", form: ["csrf": csrf, "id": "k.new", "name": "K New", "roles": "case_officer@north-1"]).status == .ok)
+                #expect(try await browser.post("/console/admin/users/k.new/disable", form: ["csrf": csrf]).status == .seeOther)
+            }
+            let entries = try await node.auditLog.entries().filter { $0.event.action == .administer && $0.event.resourceRef == "k.new" }
+            #expect(entries.count == 2)
+            #expect(entries.allSatisfy { $0.event.actor == "root" && $0.event.role == "administrator" && $0.event.origin == "console" && $0.event.outcome == .allowed })
+        }
+    }
+
     @Test(arguments: TestDatabase.all)
     func auditorsSeeTheVerifiedTrailAndOfficersDoNot(_ database: TestDatabase) async throws {
         try await database.withNode { node in

@@ -76,10 +76,10 @@ extension AccordNode {
     func makeConsoleUser(_ user: String, grants: [RoleGrant], mfa: Bool = true) async throws -> [UInt8]? {
         let auth = try authentication()
         let id = UserID(user)!
-        _ = try await auth.addUser(id, displayName: user, password: Self.consolePassword, grants: grants, by: "test")
+        _ = try await auth.addUser(id, displayName: user, password: Self.consolePassword, grants: grants, by: .tool("test"))
         guard mfa else { return nil }
         let secret = TOTP.newSecret()
-        _ = try await auth.change(id, by: "test", purpose: "test MFA") { $0.totpSecret = secret }
+        _ = try await auth.change(id, by: .tool("test"), purpose: "test MFA") { $0.totpSecret = secret }
         return secret
     }
 

@@ -58,6 +58,47 @@ import Testing
         }
     }
 
+    /// A stolen session cannot replace the second factor: the password and a code of the
+    /// current one are required, and nothing changes without them.
+    @Test(arguments: TestDatabase.all)
+    func replacingTheSecondFactorNeedsPasswordAndCurrentCode(_ database: TestDatabase) async throws {
+        try await database.withNode { node in
+            try await node.withConsole(as: "k.officer", grants: [RoleGrant(role: "tester")]) { browser in
+                let original = try #require(try await node.authentication().users.user(UserID("k.officer")!)?.totpSecret)
+                let enrol = try await browser.get("/console/mfa")
+                #expect(enrol.html.contains("name=\"password\"") && enrol.html.contains("name=\"currentCode\""))
+                let secretText = try #require(enrol.field("secret"))
+                let csrf = try #require(enrol.field("csrf"))
+                let newCode = TOTP(secret: try #require(Base32.decode(secretText))).code(at: Date())
+                let currentCode = TOTP(secret: original).code(at: Date().addingTimeInterval(30))
+                let attempts: [[String: String]] = [
+                    ["csrf": csrf, "secret": secretText, "code": newCode],
+                    ["csrf": csrf, "secret": secretText, "code": newCode, "password": AccordNode.consolePassword],
+                    ["csrf": csrf, "secret": secretText, "code": newCode, "currentCode": currentCode],
+                    ["csrf": csrf, "secret": secretText, "code": newCode, "password": "wrong password!", "currentCode": currentCode],
+                ]
+                for form in attempts {
+                    let refused = try await browser.post("/console/mfa", form: form)
+                    #expect(refused.status == .badRequest && refused.html.contains("identity.login_failed"), "\(form.keys.sorted())")
+                    #expect(try await node.authentication().users.user(UserID("k.officer")!)?.totpSecret == original)
+                }
+                _ = try await node.authentication().change(UserID("k.officer")!, by: .tool("test"), purpose: "unlock") { $0.failedAttempts = 0 }
+                let replaced = try await browser.post("/console/mfa", form: ["csrf": csrf, "secret": secretText, "code": newCode,
+                                                                             "password": AccordNode.consolePassword, "currentCode": currentCode])
+                #expect(replaced.status == .ok && replaced.html.components(separatedBy: "<li><code>").count == 11)
+                #expect(try await node.authentication().users.user(UserID("k.officer")!)?.totpSecret == Base32.decode(secretText))
+            }
+            #expect(try await node.auditLog.entries().contains { $0.event.actor == "k.officer" && $0.event.purpose == "replace MFA" })
+        }
+    }
+
+    /// Unknown and real users cost the same bcrypt work: the decoy hash has the hasher's cost.
+    @Test func unknownUsersCostTheSameBcryptWork() {
+        let hasher = BcryptPasswordHasher(cost: 10)
+        #expect(hasher.decoyHash.hasPrefix("$2b$10$") && hasher.decoyHash.count == 60)
+        #expect(!hasher.verify("anything", hash: hasher.decoyHash))
+    }
+
     @Test(arguments: TestDatabase.all)
     func officersSeeOnlyTheirOffice(_ database: TestDatabase) async throws {
         try await database.withNode { node in

@@ -51,7 +51,7 @@ struct LiveFederation {
                 Participant(id: Self.belgium, name: "Belgium", delivery: .pull, signerCertificates: [pems[Self.belgium]!]),
                 Participant(id: Self.morocco, name: "Morocco", delivery: .push, endpoint: "127.0.0.1:\(moroccoPort)", signerCertificates: [pems[Self.morocco]!]),
             ],
-            agreements: [Agreement(id: "BEL-MAR", parties: [Self.belgium, Self.morocco], messageTypes: [.readmissionApplication, .decision, .informationRequest])]
+            agreements: [Agreement(id: "EU-MAR-2026", parties: [Self.belgium, Self.morocco], messageTypes: [.readmissionApplication, .decision, .informationRequest])]
         )
     }
 

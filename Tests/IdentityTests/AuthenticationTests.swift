@@ -22,12 +22,12 @@ import Testing
     func passwordAndTOTPWithReplayProtectionRecoveryAndLockout(_ database: TestDatabase) async throws {
         try await withAuth(database) { auth, clock, audit in
             let id = UserID("k.novak")!
-            await #expect(throws: IdentityError.weakPassword) { try await auth.addUser(id, displayName: "K. Novak", password: "short", grants: [], by: "admin") }
+            await #expect(throws: IdentityError.weakPassword) { try await auth.addUser(id, displayName: "K. Novak", password: "short", grants: [], by: .tool("admin")) }
             await #expect(throws: IdentityError.unknownRole("")) {
-                try await auth.addUser(id, displayName: "K. Novak", password: "correct horse battery", grants: [RoleGrant(role: "wizard")], by: "admin")
+                try await auth.addUser(id, displayName: "K. Novak", password: "correct horse battery", grants: [RoleGrant(role: "wizard")], by: .tool("admin"))
             }
-            _ = try await auth.addUser(id, displayName: "K. Novak", password: "correct horse battery", grants: [RoleGrant(role: "case_officer", office: "NORTH-1")], by: "admin")
-            await #expect(throws: IdentityError.userExists("")) { try await auth.addUser(id, displayName: "x", password: "correct horse battery", grants: [], by: "admin") }
+            _ = try await auth.addUser(id, displayName: "K. Novak", password: "correct horse battery", grants: [RoleGrant(role: "case_officer", office: "NORTH-1")], by: .tool("admin"))
+            await #expect(throws: IdentityError.userExists("")) { try await auth.addUser(id, displayName: "x", password: "correct horse battery", grants: [], by: .tool("admin")) }
             _ = try await auth.signIn(id, password: "correct horse battery", code: nil, origin: "test")
 
             // Enrol MFA.
@@ -72,8 +72,8 @@ import Testing
     func disabledAccountsCannotSignIn(_ database: TestDatabase) async throws {
         try await withAuth(database) { auth, _, _ in
             let id = UserID("s.dubois")!
-            _ = try await auth.addUser(id, displayName: "S. Dubois", password: "another long password", grants: [RoleGrant(role: "supervisor", office: "SOUTH-2")], by: "admin")
-            _ = try await auth.change(id, by: "admin", purpose: "disable") { $0.disabled = true }
+            _ = try await auth.addUser(id, displayName: "S. Dubois", password: "another long password", grants: [RoleGrant(role: "supervisor", office: "SOUTH-2")], by: .tool("admin"))
+            _ = try await auth.change(id, by: .tool("admin"), purpose: "disable") { $0.disabled = true }
             await #expect(throws: IdentityError.loginFailed) { try await auth.signIn(id, password: "another long password", code: nil, origin: nil) }
         }
     }
@@ -124,7 +124,7 @@ import Testing
             let users = SQLUserRepository(store: store, cipher: try await TestDatabase.cipher(for: store))
             let auth = AuthenticationService(users: users, hasher: BcryptPasswordHasher(cost: 4), audit: InMemoryAuditTrail(), clock: clock, policy: .standard)
             let sessions = SQLSessionRepository(store: store)
-            let account = try await auth.addUser(UserID("k.novak")!, displayName: "K", password: "a long enough password", grants: [], by: "admin")
+            let account = try await auth.addUser(UserID("k.novak")!, displayName: "K", password: "a long enough password", grants: [], by: .tool("admin"))
             let policy = SessionPolicy(idle: 600, absolute: 3_600)
             let (secret, session) = try await auth.startSession(for: account, sessions: sessions)
             #expect(session.enrolmentOnly)
@@ -144,7 +144,7 @@ import Testing
             #expect(try await auth.resumeSession(long, sessions: sessions, policy: policy) == nil)
             // Disabled users lose their sessions.
             let (third, _) = try await auth.startSession(for: account, sessions: sessions)
-            _ = try await auth.change(account.id, by: "admin", purpose: "disable") { $0.disabled = true }
+            _ = try await auth.change(account.id, by: .tool("admin"), purpose: "disable") { $0.disabled = true }
             #expect(try await auth.resumeSession(third, sessions: sessions, policy: policy) == nil)
             #expect(try await auth.resumeSession("forged", sessions: sessions, policy: policy) == nil)
         }
