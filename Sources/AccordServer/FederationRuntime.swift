@@ -107,14 +107,12 @@ public final class FederationListener: Sendable {
         lifetime: ConnectionLifetimeConfiguration = ConnectionLifetimeConfiguration(),
         routes: (Router<FederationRequestContext>) -> Void
     ) async throws -> FederationListener {
-        let router = Router(context: FederationRequestContext.self)
-        router.add(middleware: PeerRecheckMiddleware(trust: trust, roles: clientRoles))
-        router.get("health") { _, _ in "ok" }
+        let router = FederationServer.router(trust: trust, clientRoles: clientRoles)
         routes(router)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let app = Application(
             router: router,
-            server: try .tls(.http1(configuration: .federation(lifetime)), configuration: MutualTLS.server(identity: identity, trust: trust, clientRoles: clientRoles)),
+            server: try FederationServer.server(identity: identity, trust: trust, clientRoles: clientRoles, lifetime: lifetime),
             configuration: .init(address: .hostname(host, port: port)),
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             logger: logger

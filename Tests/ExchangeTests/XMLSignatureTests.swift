@@ -133,6 +133,28 @@ import Testing
         #expect(started.duration(to: .now) < .seconds(2))
     }
 
+    /// libxml2 2.9.14's duplicate-attribute check is quadratic: attributes and namespace
+    /// declarations are counted before it runs (the time is a row of `accord bench sign`).
+    @Test func attributeFloodsAreRefusedBeforeParsing() {
+        let flood = "<m " + (0..<90_000).map { "a\($0)=\"\"" }.joined(separator: " ") + "/>"
+        #expect(flood.utf8.count <= 1 << 20)
+        #expect(code(flood) == "exchange.xml_too_many_attributes")
+        let perElement = "<m " + (0..<33).map { "a\($0)='1'" }.joined(separator: " ") + "/>"
+        #expect(code(perElement) == "exchange.xml_too_many_attributes")
+        #expect(code("<m " + (0..<32).map { "a\($0)='1'" }.joined(separator: " ") + "/>") == nil)
+        let namespaces = "<m " + (0..<9).map { "xmlns:n\($0)=\"urn:\($0)\"" }.joined(separator: " ") + "/>"
+        #expect(code(namespaces) == "exchange.xml_too_many_attributes")
+        let spread = "<m>" + String(repeating: "<e " + (0..<30).map { "a\($0)='1'" }.joined(separator: " ") + "/>", count: 300) + "</m>"
+        #expect(code(spread) == "exchange.xml_too_many_attributes")  // 9,000 in total
+        let spreadNamespaces = "<m>" + String(repeating: "<e xmlns:a='urn:a' xmlns:b='urn:b'/>", count: 200) + "</m>"
+        #expect(code(spreadNamespaces) == "exchange.xml_too_many_attributes")
+        // Quotes, '=' and '>' inside values, comments, CDATA and processing instructions are not attributes.
+        let tricky = "<?pi a=1 b=2?><m a=\"x=y>z\" b='=\"='><!-- c=1 d=2 --><![CDATA[e=1 f=2]]>" + String(repeating: "<n x='1'/>", count: 10) + "</m>"
+        #expect(code(tricky) == nil)
+        #expect(code(tricky, limits: XMLLimits(maximumAttributes: 11)) == "exchange.xml_too_many_attributes")
+        #expect(code(tricky, limits: XMLLimits(maximumAttributes: 12)) == nil)
+    }
+
     @Test func sizeDepthAndEncodingAreCapped() {
         let deep = String(repeating: "<a>", count: 10_000) + String(repeating: "</a>", count: 10_000)
         #expect(code(deep) == "exchange.xml_too_deep")

@@ -18,12 +18,16 @@ struct LiveFederation {
     static let hubID = ParticipantID("EUE-HUB")!
     static let belgium = ParticipantID("BEL-DOFI")!
     static let morocco = ParticipantID("MAR-INTERIOR")!
+    static let france = ParticipantID("FRA-DGEF")!
 
     let authority: FederationAuthority
     let trust: TrustState
     let configuration: FederationConfiguration
     let signers: [ParticipantID: P256MessageSigner]
     let tls: [ParticipantID: TLSIdentity]
+    /// The issued certificates, to revoke in tests.
+    let signerCertificates: [ParticipantID: Certificate]
+    let tlsCertificates: [ParticipantID: Certificate]
 
     init(moroccoPort: Int) throws {
         let now = Date()
@@ -33,25 +37,35 @@ struct LiveFederation {
         var signers: [ParticipantID: P256MessageSigner] = [:]
         var tls: [ParticipantID: TLSIdentity] = [:]
         var pems: [ParticipantID: String] = [:]
+        var signerCertificates: [ParticipantID: Certificate] = [:], tlsCertificates: [ParticipantID: Certificate] = [:]
         for (participant, role) in [(Self.hubID, CertificateRole.hub), (Self.belgium, .node), (Self.morocco, .node)] {
             let signingKey = P256.Signing.PrivateKey()
             let signing = try authority.issue(role: .signer, participant: participant, publicKey: signingKey.publicKey, now: now)
             signers[participant] = P256MessageSigner(participant: participant, key: signingKey, certificateDER: try signing.derBytes())
             pems[participant] = try signing.serializeAsPEM().pemString
+            signerCertificates[participant] = signing
             let tlsKey = P256.Signing.PrivateKey()
             let tlsCertificate = try authority.issue(role: role, participant: participant, publicKey: tlsKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now)
             tls[participant] = try TLSIdentity(certificatePEM: tlsCertificate.serializeAsPEM().pemString, keyPEM: tlsKey.pemRepresentation)
+            tlsCertificates[participant] = tlsCertificate
         }
         self.signers = signers
         self.tls = tls
+        self.signerCertificates = signerCertificates
+        self.tlsCertificates = tlsCertificates
         configuration = FederationConfiguration(
             serial: 1, issuedAt: now, hub: Self.hubID,
             participants: [
                 Participant(id: Self.hubID, name: "Hub", delivery: .push, signerCertificates: [pems[Self.hubID]!]),
                 Participant(id: Self.belgium, name: "Belgium", delivery: .pull, signerCertificates: [pems[Self.belgium]!]),
                 Participant(id: Self.morocco, name: "Morocco", delivery: .push, endpoint: "127.0.0.1:\(moroccoPort)", signerCertificates: [pems[Self.morocco]!]),
+                Participant(id: Self.france, name: "France", delivery: .pull),
             ],
-            agreements: [Agreement(id: "EU-MAR-2026", parties: [Self.belgium, Self.morocco], messageTypes: [.readmissionApplication, .decision, .informationRequest])]
+            agreements: [
+                Agreement(id: "EU-MAR-2026", parties: [Self.belgium, Self.morocco], messageTypes: [.readmissionApplication, .decision, .informationRequest]),
+                Agreement(id: "FR-MAR-2026", parties: [Self.france, Self.morocco], messageTypes: [.readmissionApplication, .decision]),
+                Agreement(id: "BE-MAR-DECISIONS", parties: [Self.belgium, Self.morocco], messageTypes: [.decision]),
+            ]
         )
     }
 
@@ -60,7 +74,10 @@ struct LiveFederation {
     }
 
     /// A signed message from `sender` to `recipient`.
-    func message(_ type: MessageType, from sender: ParticipantID, to recipient: ParticipantID, protection: String? = nil) throws -> [UInt8] {
+    func message(
+        _ type: MessageType, from sender: ParticipantID, to recipient: ParticipantID, protection: String? = nil, encoding: MessageCodec.Encoding = .json,
+        edit: (inout ReadmissionApplication) -> Void = { _ in }
+    ) throws -> [UInt8] {
         var message = MessageExamples.message(type)
         message.envelope.messageID = .init()
         message.envelope.sender = sender
@@ -71,21 +88,25 @@ struct LiveFederation {
             application.person.protectionStatus = protection
             message.body = .readmissionApplication(application)
         }
-        return try MessageCodec.sign(message, encoding: .json, with: signers[sender]!)
+        if case .readmissionApplication(var application) = message.body {
+            edit(&application)
+            message.body = .readmissionApplication(application)
+        }
+        return try MessageCodec.sign(message, encoding: encoding, with: signers[sender]!)
     }
 }
 
 /// Runs a Hummingbird server with mutual TLS on a free port until `body` returns.
 func withFederationServer(
-    identity: TLSIdentity, trust: TrustState, clientRoles: Set<CertificateRole>, port: Int = 0,
+    identity: TLSIdentity, trust: TrustState, clientRoles: Set<CertificateRole>, port: Int = 0, lifetime: ConnectionLifetimeConfiguration = ConnectionLifetimeConfiguration(),
     routes: (Router<FederationRequestContext>) -> Void, _ body: (Int) async throws -> Void
 ) async throws {
-    let router = Router(context: FederationRequestContext.self)
+    let router = FederationServer.router(trust: trust, clientRoles: clientRoles)
     routes(router)
     let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
     let app = Application(
         router: router,
-        server: try .tls(.http1(), configuration: MutualTLS.server(identity: identity, trust: trust, clientRoles: clientRoles)),
+        server: try FederationServer.server(identity: identity, trust: trust, clientRoles: clientRoles, lifetime: lifetime),
         configuration: .init(address: .hostname("127.0.0.1", port: port)),
         onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
         logger: quietLogger
@@ -223,6 +244,69 @@ struct FederationHarness {
             let log = try await h.hubOutbox.verifyLog()
             #expect(log.problems.isEmpty)
             #expect(log.entries == 4)  // two accepted, two delivered
+        }
+    }
+
+    /// An application may only cite an agreement that binds exactly its sender and recipient and
+    /// allows its type: the hub refuses, and so does the recipient if a message gets past a hub.
+    @Test(arguments: TestDatabase.all)
+    func onlyAnAgreementBindingSenderAndRecipientCanBeCited(_ database: TestDatabase) async throws {
+        try await FederationHarness.run(database) { h in
+            let cases: [(String, String)] = [
+                ("EU-GEO-2026", "federation.unknown_agreement"),    // not an agreement of this federation
+                ("NO-SUCH-AGREEMENT", "federation.unknown_agreement"),
+                ("FR-MAR-2026", "federation.agreement_mismatch"),    // binds France and Morocco
+                ("BE-MAR-DECISIONS", "federation.agreement_mismatch"), // the right parties, but no applications
+            ]
+            for (agreement, code) in cases {
+                for encoding in MessageCodec.Encoding.allCases {
+                    let message = try h.federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco, encoding: encoding) {
+                        $0.agreement = agreement
+                    }
+                    await #expect(throws: FederationError(code: code, reason: ""), "\(agreement) \(encoding)") { _ = try await h.belgium.submit(message) }
+                    await #expect(throws: FederationError(code: code, reason: ""), "recipient: \(agreement) \(encoding)") { _ = try await h.morocco.receive(message) }
+                }
+            }
+            #expect(try await h.hubOutbox.counts().values.reduce(0, +) == 0)
+            #expect(try await h.moroccoInbox.count() == 0)
+            let proper = try h.federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco) { $0.agreement = "EU-MAR-2026" }
+            #expect(try await h.belgium.submit(proper).state == .queued)
+        }
+    }
+
+    /// A protected person is never sent to a state the message ties them to — by nationality,
+    /// country of birth or a document's issuer — whatever the encoding, even with the
+    /// nationality omitted or `XXA`.
+    @Test(arguments: TestDatabase.all)
+    func protectedPersonsAreNeverSentToAnyStateTheyAreTiedTo(_ database: TestDatabase) async throws {
+        try await FederationHarness.run(database) { h in
+            let passport = PersonRecord.IdentityDocument(kind: "passport", number: "MA1234567", issuingCountry: "MAR")
+            let blocked: [(String, (inout PersonRecord) -> Void)] = [
+                ("nationality", { $0.nationality = "MAR" }),
+                ("document, no nationality", { $0.nationality = nil; $0.documents = [passport] }),
+                ("document, XXA", { $0.nationality = "XXA"; $0.documents = [passport] }),
+                ("country of birth", { $0.nationality = "XXA"; $0.documents = nil; $0.countryOfBirth = "MAR" }),
+            ]
+            for (name, edit) in blocked {
+                for encoding in MessageCodec.Encoding.allCases {
+                    let message = try h.federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco, protection: "refugee", encoding: encoding) {
+                        edit(&$0.person)
+                    }
+                    await #expect(throws: FederationError(code: "federation.sharing_blocked", reason: ""), "\(name) \(encoding)") { _ = try await h.belgium.submit(message) }
+                }
+            }
+            // Tied to no state the recipient is (a Syrian refugee with a Syrian passport): allowed.
+            let elsewhere = try h.federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco, protection: "refugee", encoding: .xml) {
+                $0.person.nationality = "SYR"
+                $0.person.countryOfBirth = "SYR"
+                $0.person.documents = [PersonRecord.IdentityDocument(kind: "passport", number: "N0123456", issuingCountry: "SYR")]
+            }
+            #expect(try await h.belgium.submit(elsewhere).state == .queued)
+            // Not protected: the ties do not matter.
+            let ordinary = try h.federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco, protection: "none", encoding: .xml) {
+                $0.person.countryOfBirth = "MAR"
+            }
+            #expect(try await h.belgium.submit(ordinary).state == .queued)
         }
     }
 
