@@ -150,7 +150,7 @@ let package = Package(
         .target(
             name: "API",
             dependencies: [
-                "AccordCore", "Casework",
+                "AccordCore", "Casework", "Exchange",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -112,6 +112,8 @@ public struct CaseworkAPI: Sendable {
             try JSONResponse.make(DocumentList(documents: try await service.documents(context.parameters.caseNumber(), by: try await caller(request))))
         }
         api.post("cases/{caseNumber}/documents") { request, context in
+            // Who is asking, before a byte of the (up to 25 MiB) body is read.
+            let caller = try await caller(request)
             let number = try context.parameters.caseNumber()
             let metadata = DocumentMetadataInput(
                 kind: request.queryText("kind"), title: request.queryText("title"), fileName: request.queryText("fileName"),
@@ -128,7 +130,7 @@ public struct CaseworkAPI: Sendable {
             }
             let document = try await service.attachDocument(
                 number, metadata: metadata, mediaType: request.headers[.contentType] ?? "",
-                bytes: Array(buffer.readableBytesView), by: try await caller(request)
+                bytes: Array(buffer.readableBytesView), by: caller
             )
             return try JSONResponse.make(document, status: .created)
         }

@@ -3,6 +3,7 @@ public import Casework
 import Foundation
 public import HTTPTypes
 public import Hummingbird
+import Exchange
 
 extension Request {
     /// The bearer token of the `Authorization` header.
@@ -28,7 +29,16 @@ extension Request {
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw APIError.malformedJSON("the body is empty") }
         do {
-            return try JSONDecoder().decode(T.self, from: data)
+            try StrictJSON.validate(Array(data), limits: JSONLimits(maximumBytes: AccordRequestContext.maximumJSONBytes, maximumDepth: 32))
+        } catch where error.code == "exchange.json_duplicate_key" {
+            let path = error.diagnostics.first?.path ?? ""
+            throw APIError(code: "api.duplicate_member", reason: "\(path): the member appears twice; send it once",
+                           diagnostics: [Diagnostic(code: "api.duplicate_member", message: "the member appears twice", path: path)])
+        } catch {
+            throw APIError.malformedJSON(error.reason)
+        }
+        do {
+            return try StrictDecoding.decode(T.self, from: data)
         } catch let error as DecodingError {
             throw APIError.from(error)
         }

@@ -6,11 +6,14 @@ public struct ExchangeError: AccordError, Equatable {
     public let code: String
     public let reason: String
     public let category: ErrorCategory
+    /// Where in the document the problem is, when known (the member's path).
+    public let diagnostics: [Diagnostic]
 
-    public init(code: String, reason: String, category: ErrorCategory = .invalidInput) {
+    public init(code: String, reason: String, category: ErrorCategory = .invalidInput, diagnostics: [Diagnostic] = []) {
         self.code = code
         self.reason = reason
         self.category = category
+        self.diagnostics = diagnostics
     }
 
 
@@ -24,7 +27,10 @@ public struct ExchangeError: AccordError, Equatable {
     static func jsonTooLarge(_ limit: Int) -> Self { .init(code: "exchange.json_too_large", reason: "the JSON document is larger than \(limit) bytes", category: .payloadTooLarge) }
     static func jsonTooDeep(_ limit: Int) -> Self { .init(code: "exchange.json_too_deep", reason: "the JSON document nests deeper than \(limit) levels") }
     static func jsonMalformed(_ why: String) -> Self { .init(code: "exchange.json_malformed", reason: "the JSON document is not valid: \(why)") }
-    static func jsonDuplicateKey(_ key: String) -> Self { .init(code: "exchange.json_duplicate_key", reason: "the JSON object has the key '\(key.prefix(40))' twice") }
+    static func jsonDuplicateKey(_ key: String, path: String) -> Self {
+        .init(code: "exchange.json_duplicate_key", reason: "the JSON object has the key '\(key.prefix(40))' twice (\(path.prefix(200)))",
+              diagnostics: [Diagnostic(code: "exchange.json_duplicate_key", message: "this member appears twice", path: String(path.prefix(200)))])
+    }
 
     // XML-DSig
     static let signatureMissing = Self(code: "exchange.signature_missing", reason: "the message carries no signature")

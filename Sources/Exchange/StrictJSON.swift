@@ -27,6 +27,12 @@ public enum StrictJSON {
         let bytes: [UInt8]
         let maximumDepth: Int
         var index = 0
+        /// The member path of the value being scanned (`person.names[1].family`).
+        var path: [String] = []
+
+        var pathText: String {
+            path.reduce(into: "") { text, part in text += part.hasPrefix("[") || text.isEmpty ? part : "." + part }
+        }
 
         init(bytes: [UInt8], maximumDepth: Int) {
             self.bytes = bytes
@@ -69,11 +75,13 @@ public enum StrictJSON {
                 skipWhitespace()
                 guard current == UInt8(ascii: "\"") else { throw .jsonMalformed("expected a member name at byte \(index)") }
                 let key = try string()
-                guard keys.insert(key).inserted else { throw .jsonDuplicateKey(key) }
+                path.append(key)
+                guard keys.insert(key).inserted else { throw .jsonDuplicateKey(key, path: pathText) }
                 skipWhitespace()
                 try expect(":")
                 skipWhitespace()
                 try value(depth: depth + 1)
+                path.removeLast()
                 skipWhitespace()
                 if current == UInt8(ascii: ",") { index += 1; continue }
                 try expect("}")
@@ -86,9 +94,13 @@ public enum StrictJSON {
             index += 1
             skipWhitespace()
             if current == UInt8(ascii: "]") { index += 1; return }
+            var position = 0
             while true {
                 skipWhitespace()
+                path.append("[\(position)]")
                 try value(depth: depth + 1)
+                path.removeLast()
+                position += 1
                 skipWhitespace()
                 if current == UInt8(ascii: ",") { index += 1; continue }
                 try expect("]")
