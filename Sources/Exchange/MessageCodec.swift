@@ -103,6 +103,9 @@ public enum MessageCodec {
         guard children.map(\.name) == ["Envelope", "Body"], children.allSatisfy({ $0.namespaceURI == namespace }) else {
             throw .messageInvalid("", "acc:Message must contain acc:Envelope and acc:Body")
         }
+        guard root.attributeNames == ["Id"], children[1].attributeNames.isEmpty else {
+            throw .messageInvalid("", "acc:Message carries only its Id attribute, and acc:Body none")
+        }
         let envelopeTree = try MessageTree.from(xml: children[0], path: "envelope")
         guard children[1].children.count == 1, let bodyElement = children[1].children.first, bodyElement.namespaceURI == namespace else {
             throw .messageInvalid("body", "acc:Body must contain exactly one element")

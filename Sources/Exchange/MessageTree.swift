@@ -63,11 +63,19 @@ indirect enum MessageTree: Equatable {
 
     /// From a verified XML element: no element children → string; all children `item` → array;
     /// otherwise an object whose member names must be unique.
+    /// Data elements carry no attributes (one would be data a JSON reader never sees), and
+    /// array items are `acc:item` in the Accord namespace, not any element named `item`.
     static func from(xml element: XMLElementView, path: String = "") throws(ExchangeError) -> MessageTree {
+        if let attribute = element.attributeNames.first {
+            throw .messageInvalid(path, "element \(element.name) has the attribute \(attribute.prefix(40)); data elements carry none")
+        }
         let children = element.children
         if children.isEmpty { return .string(element.text) }
         guard !element.hasText else { throw .messageInvalid(path, "element \(element.name) mixes text and elements") }
-        if children.allSatisfy({ $0.name == "item" }) {
+        if children.contains(where: { $0.name == "item" }) {
+            guard children.allSatisfy({ $0.name == "item" && $0.namespaceURI == MessageCodec.namespace }) else {
+                throw .messageInvalid(path, "an array holds only acc:item elements in the Accord namespace")
+            }
             var items: [MessageTree] = []
             for (index, child) in children.enumerated() { items.append(try from(xml: child, path: "\(path)[\(index)]")) }
             return .array(items)

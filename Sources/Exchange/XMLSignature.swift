@@ -155,6 +155,8 @@ public struct XMLElementView: @unchecked Sendable {
     public var name: String { node.localName }
     public var namespaceURI: String? { node.namespaceURI }
     public func attribute(_ name: String) -> String? { node.attribute(name) }
+    /// Names of the element's attributes (namespace declarations are not attributes).
+    public var attributeNames: [String] { node.attributeNames }
     public var text: String { node.text }
     /// True when the element has text other than whitespace directly inside it.
     public var hasText: Bool { node.hasMixedContent }

@@ -64,6 +64,32 @@ import Testing
         }
     }
 
+    /// Array items must be acc:item in the Accord namespace, and no data element (nor acc:Body,
+    /// nor acc:Message beyond its Id) carries an attribute a JSON reader would never see.
+    @Test func foreignItemsAndAttributesOnDataElementsAreRefused() throws {
+        let message = MessageExamples.message(.readmissionApplication)
+        let xml = try MessageCodec.xml(message)
+        #expect(xml.contains("<acc:item>"))
+        func refused(_ variant: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+            #expect(variant != xml, sourceLocation: sourceLocation)
+            let signed = try XMLSignature.sign(variant, with: Self.belgium.signer)
+            #expect(throws: ExchangeError(code: "exchange.message_invalid", reason: ""), sourceLocation: sourceLocation) {
+                try MessageCodec.open(Array(signed.utf8), trust: Self.trust, now: nil)
+            }
+        }
+        let firstItem = try #require(xml.range(of: "<acc:item>"))
+        let closing = try #require(xml.range(of: "</acc:item>", range: firstItem.upperBound..<xml.endIndex))
+        try refused(xml.replacingCharacters(in: firstItem.lowerBound..<closing.upperBound,
+                                            with: "<x:item xmlns:x=\"urn:other\">" + xml[firstItem.upperBound..<closing.lowerBound] + "</x:item>"))
+        try refused(xml.replacingOccurrences(of: "<acc:family>", with: "<acc:family hidden=\"true\">"))
+        try refused(xml.replacingOccurrences(of: "<acc:agreement>", with: "<acc:agreement ref=\"EU-GEO-2026\">"))
+        try refused(xml.replacingOccurrences(of: "<acc:Body>", with: "<acc:Body note=\"x\">"))
+        try refused(xml.replacingOccurrences(of: "<acc:Message ", with: "<acc:Message extra=\"1\" "))
+        // The unmodified document still opens.
+        let signed = try XMLSignature.sign(xml, with: Self.belgium.signer)
+        #expect(try MessageCodec.open(Array(signed.utf8), trust: Self.trust, now: nil).message == message)
+    }
+
     @Test(arguments: MessageCodec.Encoding.allCases)
     func receiptsNameTheExactBytesAndRepeatForDuplicates(_ encoding: MessageCodec.Encoding) async throws {
         let message = MessageExamples.message(.readmissionApplication)
