@@ -128,14 +128,26 @@ public enum MessageCodec {
         return message
     }
 
+    /// Envelope problems have their own codes: a version this node does not speak is
+    /// `exchange.protocol_version_unsupported`, any other envelope format error
+    /// `exchange.envelope_invalid` (with the member's path), before the body is looked at.
     private static func decode(envelope envelopeTree: MessageTree, bodyName: String?, body: MessageTree) throws(ExchangeError) -> CaseMessage {
+        if case .object(let members) = envelopeTree, let version = members.first(where: { $0.0 == "protocolVersion" })?.1,
+           case .string(let text) = version, text != Envelope.protocolVersion {
+            throw ExchangeError(code: "exchange.protocol_version_unsupported", reason: "protocol version \(text.prefix(10)) is not supported; this node speaks \(Envelope.protocolVersion)",
+                                diagnostics: [Diagnostic(code: "exchange.protocol_version_unsupported", message: "unsupported version", path: "envelope.protocolVersion")])
+        }
+        let envelopeProblems = MessageSchema.envelope.problems(envelopeTree, path: "envelope")
+        if let first = envelopeProblems.first {
+            throw ExchangeError(code: "exchange.envelope_invalid", reason: first.message, diagnostics: envelopeProblems)
+        }
         let envelope: Envelope
         do {
             envelope = try decoder.decode(Envelope.self, from: JSONSerialization.data(withJSONObject: envelopeTree.json))
         } catch let error as ExchangeError {
             throw error
         } catch {
-            throw .messageInvalid("envelope", describe(error))
+            throw .envelopeInvalid("envelope: \(describe(error))")
         }
         if let bodyName, bodyName != envelope.messageType.bodyName {
             throw .messageInvalid("body", "the body element must be \(envelope.messageType.bodyName) for \(envelope.messageType.rawValue)")
@@ -207,6 +219,26 @@ public enum Timestamp {
         let millis = fraction < 0 ? fraction + 1000 : fraction
         let text = Date(timeIntervalSince1970: Double(whole)).formatted(Date.ISO8601FormatStyle())
         return text.dropLast() + "." + String(format: "%03d", Int(millis)) + "Z"
+    }
+
+    /// For JSON answers and documents outside messages (acceptances, the signed configuration):
+    /// the same three fraction digits.
+    public static var encodingStrategy: JSONEncoder.DateEncodingStrategy {
+        .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(format(date))
+        }
+    }
+
+    public static var decodingStrategy: JSONDecoder.DateDecodingStrategy {
+        .custom { decoder in
+            let container = try decoder.singleValueContainer()
+            let text = try container.decode(String.self)
+            guard let date = parse(text) else {
+                throw DecodingError.dataCorruptedError(in: container, debugDescription: "'\(text.prefix(40))' is not a UTC time with milliseconds (2026-03-02T09:30:00.000Z)")
+            }
+            return date
+        }
     }
 
     public static func parse(_ text: String) -> Date? {

@@ -1,13 +1,15 @@
 public import AccordCore
 import Foundation
 public import Hummingbird
+import Exchange
+import NIOCore
 
 /// JSON answers of the federation port, and its error envelope `{"error": {"code", "message"}}`.
 enum FederationResponses {
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .iso8601
+        encoder.dateEncodingStrategy = Timestamp.encodingStrategy
         return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 
@@ -38,6 +40,10 @@ struct FederationErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            return FederationResponses.error(GatewayError.payloadTooLarge)
+        } catch is NIOTooManyBytesError {
+            return FederationResponses.error(GatewayError.payloadTooLarge)
         } catch let error as HTTPError {
             throw error
         } catch {

@@ -71,7 +71,7 @@ public struct NodeService: Sendable {
 
     static func decode<T: Decodable>(_ type: T.Type, _ response: FederationResponse) throws -> T {
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
+        decoder.dateDecodingStrategy = Timestamp.decodingStrategy
         guard (200..<300).contains(response.status) else {
             // 5xx: the hub could not take it now; only a 4xx is the hub's answer about the message.
             if response.status >= 500 { throw GatewayError.transport("the hub answered \(response.status)") }

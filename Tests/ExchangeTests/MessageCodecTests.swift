@@ -64,6 +64,27 @@ import Testing
         }
     }
 
+    /// A version this node does not speak and envelope format errors have their own codes, in both encodings.
+    @Test func envelopeProblemsHaveTheirOwnCodes() throws {
+        let message = MessageExamples.message(.withdrawal)
+        let json = String(decoding: try MessageCodec.json(message), as: UTF8.self)
+        let xml = try MessageCodec.xml(message)
+        func open(json variant: String) throws {
+            let token = try JWS.sign(payload: Array(variant.utf8), with: Self.belgium.signer, contentType: MessageCodec.jwsContentType)
+            _ = try MessageCodec.open(Array(token.utf8), trust: Self.trust, now: nil)
+        }
+        func open(xml variant: String) throws { _ = try MessageCodec.open(Array(try XMLSignature.sign(variant, with: Self.belgium.signer).utf8), trust: Self.trust, now: nil) }
+        let version = ExchangeError(code: "exchange.protocol_version_unsupported", reason: "")
+        #expect(json.contains("\"protocolVersion\":\"1.0\"") && xml.contains("<acc:protocolVersion>1.0</acc:protocolVersion>"))
+        #expect(throws: version) { try open(json: json.replacingOccurrences(of: "\"protocolVersion\":\"1.0\"", with: "\"protocolVersion\":\"2.0\"")) }
+        #expect(throws: version) { try open(xml: xml.replacingOccurrences(of: ">1.0</acc:protocolVersion>", with: ">2.0</acc:protocolVersion>")) }
+        let created = Timestamp.format(message.envelope.createdAt)
+        let envelope = ExchangeError(code: "exchange.envelope_invalid", reason: "")
+        #expect(throws: envelope) { try open(json: json.replacingOccurrences(of: created, with: "yesterday")) }
+        #expect(throws: envelope) { try open(xml: xml.replacingOccurrences(of: created, with: "yesterday")) }
+        #expect(throws: envelope) { try open(json: json.replacingOccurrences(of: "\"sender\":\"", with: "\"sender\":\"bad id ")) }
+    }
+
     /// Array items must be acc:item in the Accord namespace, and no data element (nor acc:Body,
     /// nor acc:Message beyond its Id) carries an attribute a JSON reader would never see.
     @Test func foreignItemsAndAttributesOnDataElementsAreRefused() throws {

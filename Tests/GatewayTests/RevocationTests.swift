@@ -115,6 +115,39 @@ import X509
     }
 }
 
+/// The hub's answers as Protocol.md §2 and §8 give them.
+@Suite struct HubAnswerTests {
+    @Test(arguments: TestDatabase.all)
+    func oversizedBodiesGet413AndTimesHaveMilliseconds(_ database: TestDatabase) async throws {
+        try await FederationHarness.run(database) { h in
+            let client = try h.federation.client(LiveFederation.belgium)
+            let hub = FederationEndpoint(host: "127.0.0.1", port: h.hubPort)
+            let huge = [UInt8](repeating: 0x41, count: 2 * 1024 * 1024 + 1)
+            let refused = try await client.send("POST", "/federation/v1/messages", body: huge, contentType: "application/octet-stream", to: hub, expecting: LiveFederation.hubID, roles: [.hub])
+            #expect(refused.status == 413)
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("gateway.payload_too_large"))
+            let message = try h.federation.message(.readmissionApplication, from: LiveFederation.belgium, to: LiveFederation.morocco)
+            let accepted = try await client.send("POST", "/federation/v1/messages", body: message, contentType: "application/octet-stream", to: hub, expecting: LiveFederation.hubID, roles: [.hub])
+            #expect(accepted.status == 202)
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(accepted.body)) as? [String: Any])
+            let acceptedAt = try #require(object["acceptedAt"] as? String)
+            #expect(acceptedAt.utf8.count == 24 && Timestamp.parse(acceptedAt) != nil, "\(acceptedAt)")
+            let publisher = ConfigurationPublisher(state: h.hub.state, signer: h.federation.signers[LiveFederation.hubID]!)
+            let payload = try #require(String(try publisher.current().jws.split(separator: ".")[1]).base64URLDecoded())
+            let issuedAt = try #require((try JSONSerialization.jsonObject(with: Data(payload)) as? [String: Any])?["issuedAt"] as? String)
+            #expect(issuedAt.utf8.count == 24 && Timestamp.parse(issuedAt) != nil, "\(issuedAt)")
+        }
+    }
+}
+
+extension String {
+    func base64URLDecoded() -> [UInt8]? {
+        var text = replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while text.count % 4 != 0 { text += "=" }
+        return Data(base64Encoded: text).map(Array.init)
+    }
+}
+
 /// Expects `body` to fail with the stable `code`, whichever module's error carries it (a hub's
 /// refusal reaches the node as a FederationError with the hub's code).
 func expectCode(_ code: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () async throws -> Void) async {
