@@ -89,20 +89,55 @@ public struct PKIDirectory: Sendable {
         try Self.writeSecret(key.pemRepresentation, to: keyURL(participant, role))
         try certificate.serializeAsPEM().pemString.write(to: certificateURL(participant, role), atomically: true, encoding: .utf8)
         var state = try state()
-        state.issued.append(.init(serial: certificate.serialNumber.description, participant: participant.rawValue, role: role.rawValue, notAfter: certificate.notValidAfter))
+        state.issued.append(.init(serial: Self.canonicalSerial(bytes: Array(certificate.serialNumber.bytes)), participant: participant.rawValue, role: role.rawValue, notAfter: certificate.notValidAfter))
         try save(state)
         return certificate
     }
 
     /// Records a revocation. It takes effect with the next `publishCRL`.
+    /// `serial` as `accord pki list` prints it (`0A:1B:…`) or as openssl does (`0A1B…`, any case).
     public func revoke(serial: String, now: Date) throws {
         var state = try state()
-        guard state.issued.contains(where: { $0.serial == serial }) else {
-            throw FederationError(code: "federation.unknown_certificate", reason: "this CA issued no certificate with serial \(serial)", category: .notFound)
+        guard let wanted = Self.canonicalSerial(serial) else {
+            throw FederationError(code: "federation.invalid_serial", reason: "'\(serial.prefix(80))' is not a serial number: give hex digits, with or without colons", category: .invalidInput)
         }
-        guard !state.revoked.contains(where: { $0.serial == serial }) else { return }
-        state.revoked.append(.init(serial: serial, revokedAt: now))
+        guard let issued = state.issued.first(where: { Self.canonicalSerial($0.serial) == wanted }) else {
+            throw FederationError(code: "federation.unknown_certificate", reason: "this CA issued no certificate with serial \(wanted)", category: .notFound)
+        }
+        guard !state.revoked.contains(where: { Self.canonicalSerial($0.serial) == wanted }) else { return }
+        state.revoked.append(.init(serial: issued.serial, revokedAt: now))
         try save(state)
+    }
+
+    /// Canonical form of a serial: upper-case hex bytes, two digits each, colon-separated,
+    /// without leading zero bytes (`00:8F:…` and `8f…` are the same serial).
+    public static func canonicalSerial(_ text: String) -> String? {
+        var hex = text.trimmingCharacters(in: .whitespaces)
+        if hex.lowercased().hasPrefix("serial=") { hex.removeFirst(7) }
+        if hex.lowercased().hasPrefix("0x") { hex.removeFirst(2) }
+        var bytes: [UInt8] = []
+        if hex.contains(":") {
+            for part in hex.split(separator: ":", omittingEmptySubsequences: false) {
+                guard (1...2).contains(part.count), let byte = UInt8(part, radix: 16) else { return nil }
+                bytes.append(byte)
+            }
+        } else {
+            guard !hex.isEmpty, hex.allSatisfy(\.isHexDigit) else { return nil }
+            if hex.count % 2 == 1 { hex = "0" + hex }
+            var index = hex.startIndex
+            while index < hex.endIndex {
+                let next = hex.index(index, offsetBy: 2)
+                bytes.append(UInt8(hex[index..<next], radix: 16)!)
+                index = next
+            }
+        }
+        return canonicalSerial(bytes: bytes)
+    }
+
+    public static func canonicalSerial(bytes: [UInt8]) -> String {
+        var trimmed = ArraySlice(bytes)
+        while trimmed.count > 1, trimmed.first == 0 { trimmed = trimmed.dropFirst() }
+        return trimmed.map { String(format: "%02X", $0) }.joined(separator: ":")
     }
 
     /// Signs and writes the next CRL.
@@ -120,14 +155,10 @@ public struct PKIDirectory: Sendable {
         return list
     }
 
-    /// Serial numbers print as colon-separated hex (swift-certificates' description).
+    /// A serial as stored (canonical or swift-certificates' unpadded description) back to bytes.
     static func serial(hex: String) -> Certificate.SerialNumber? {
-        var bytes: [UInt8] = []
-        for part in hex.split(separator: ":") {
-            guard let byte = UInt8(part, radix: 16) else { return nil }
-            bytes.append(byte)
-        }
-        return bytes.isEmpty ? nil : Certificate.SerialNumber(bytes: bytes)
+        guard let canonical = canonicalSerial(hex) else { return nil }
+        return Certificate.SerialNumber(bytes: canonical.split(separator: ":").map { UInt8($0, radix: 16)! })
     }
 
     static func writeSecret(_ text: String, to url: URL) throws {

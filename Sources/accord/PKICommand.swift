@@ -47,7 +47,7 @@ struct PKICommand: AsyncParsableCommand {
                 guard let role = CertificateRole(rawValue: role) else { throw ValidationError("--role must be hub, node or signer") }
                 guard let participant = ParticipantID(participant) else { throw ValidationError("'\(participant)' is not a participant ID such as BEL-DOFI") }
                 let certificate = try directory.pki.issue(role: role, participant: participant, dnsNames: dns, ipAddresses: ip, now: Date(), validityDays: days)
-                print("issued \(role.rawValue) certificate for \(participant), serial \(certificate.serialNumber)")
+                print("issued \(role.rawValue) certificate for \(participant), serial \(PKIDirectory.canonicalSerial(bytes: Array(certificate.serialNumber.bytes)))")
                 print("  \(directory.pki.certificateURL(participant, role).path)")
                 print("  \(directory.pki.keyURL(participant, role).path) (private key, mode 0600)")
             }
@@ -57,7 +57,7 @@ struct PKICommand: AsyncParsableCommand {
     struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a certificate by serial (as `accord pki list` prints it). Publish with `accord pki crl`.")
         @OptionGroup var directory: DirectoryOption
-        @Argument(help: "The serial number, colon-separated hex.") var serial: String
+        @Argument(help: "The serial number: colon-separated hex as `accord pki list` prints it, or plain hex as `openssl x509 -serial` does.") var serial: String
 
         func run() async throws {
             try await reportingErrors {
@@ -87,9 +87,10 @@ struct PKICommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingErrors {
                 let state = try directory.pki.state()
-                let revoked = Set(state.revoked.map(\.serial))
+                let revoked = Set(state.revoked.compactMap { PKIDirectory.canonicalSerial($0.serial) })
                 for item in state.issued {
-                    print("\(item.serial)  \(item.participant)  \(item.role)  until \(item.notAfter)\(revoked.contains(item.serial) ? "  REVOKED" : "")")
+                    let serial = PKIDirectory.canonicalSerial(item.serial) ?? item.serial
+                    print("\(serial)  \(item.participant)  \(item.role)  until \(item.notAfter)\(revoked.contains(serial) ? "  REVOKED" : "")")
                 }
             }
         }
