@@ -64,6 +64,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // The default profiles (agreements, access policy) as resources of the binary.
+        .target(
+            name: "DefaultProfiles",
+            path: "Profiles",
+            exclude: ["README.md", "federation", "schemas"],
+            sources: ["DefaultProfiles.swift"],
+            resources: [.copy("agreements"), .copy("access")],
+            swiftSettings: swiftSettings
+        ),
+
         // Layer 1: RFC 6962 Merkle trees and signed checkpoints (audit trail, message log).
         .target(
             name: "Ledger",
@@ -172,7 +182,7 @@ let package = Package(
             name: "AccordServer",
             dependencies: [
                 "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger", "Exchange", "Federation", "Gateway", "Readmission",
-                "SimulatedRegistries",
+                "SimulatedRegistries", "DefaultProfiles",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

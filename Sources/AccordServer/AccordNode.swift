@@ -28,18 +28,22 @@ public final class AccordNode: Sendable {
     }
 
     /// Opens the database, brings its schema up to date and builds the services.
+    /// `existing`: for read-only commands — refuse (`storage.not_found`) unless the database
+    /// and its master keys are already there, and create nothing.
     public static func open(
         _ configuration: NodeConfiguration, clock: any WallClock = SystemWallClock(),
-        ids: any IdentifierGenerator = RandomIdentifierGenerator(), logger: Logger? = nil
+        ids: any IdentifierGenerator = RandomIdentifierGenerator(), logger: Logger? = nil, existing: Bool = false
     ) async throws -> AccordNode {
         var logger = logger ?? Logger(label: "accord.node")
         logger.logLevel = configuration.logLevel
         let location = try configuration.databaseLocation()
+        if existing { try requireDatabase(at: location) }
         let store = try await SQLStore.open(location, configuration: configuration.store, logger: logger)
         do {
+            if existing, try await Migrator(store: store).applied().isEmpty { throw StorageError.notFound(location.description) }
             let applied = try await Migrator(store: store).migrate(logger: logger)
             if !applied.isEmpty { logger.info("database schema updated", metadata: ["migrations": "\(applied)"]) }
-            let cipher = try await openCipher(configuration, store: store)
+            let cipher = try await openCipher(configuration, store: store, create: !existing)
             return AccordNode(configuration: configuration, store: store, cipher: cipher,
                               service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids), logger: logger)
         } catch {
@@ -50,14 +54,19 @@ public final class AccordNode: Sendable {
 
     /// The master keys: `ACCORD_MASTER_KEYS` (the key file's JSON) or the key file, created only
     /// for a database that has never been encrypted; then checked against the database.
-    static func openCipher(_ configuration: NodeConfiguration, store: SQLStore) async throws -> FieldCipher {
+    /// A SQLite database must be an existing file; a PostgreSQL one is checked for applied migrations once open.
+    public static func requireDatabase(at location: DatabaseLocation) throws {
+        if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) { throw StorageError.notFound(path) }
+    }
+
+    static func openCipher(_ configuration: NodeConfiguration, store: SQLStore, create: Bool = true) async throws -> FieldCipher {
         let file = configuration.masterKeyFile
         let keys: MasterKeys
         if let inline = ProcessInfo.processInfo.environment["ACCORD_MASTER_KEYS"], !inline.isEmpty {
             keys = try MasterKeys.decode(Data(inline.utf8))
         } else {
             let checks = try await store.database.raw("SELECT COUNT(*) AS n FROM master_key_checks").first()?.decode(column: "n", as: Int.self) ?? 0
-            keys = try MasterKeys.load(file: file, create: checks == 0)
+            keys = try MasterKeys.load(file: file, create: create && checks == 0)
         }
         let cipher = FieldCipher(keys: keys, keyFile: file)
         try await cipher.checkKeys(in: store)

@@ -31,7 +31,11 @@ public enum AgreementProfileFile {
             .filter { ["yaml", "yml"].contains($0.pathExtension) }
             .sorted { $0.lastPathComponent < $1.lastPathComponent }
         if files.isEmpty {
-            return ([], [Problem(file: directory.path, diagnostic: Diagnostic(code: "profiles.none", message: "no agreement profiles (*.yaml) in this directory"))])
+            let exists = FileManager.default.fileExists(atPath: directory.path)
+            return ([], [Problem(file: directory.path, diagnostic: Diagnostic(
+                code: "profiles.none",
+                message: (exists ? "no agreement profiles (*.yaml) in \(directory.path)" : "\(directory.path) does not exist")
+                    + "; give the folder with --profiles or ACCORD_PROFILES (its agreements/ subfolder)"))])
         }
         return load(files)
     }

@@ -6,6 +6,15 @@ import Foundation
 public struct NodeKeys: Sendable {
     public let auditLogKey: P256.Signing.PrivateKey
 
+    /// The keys, which must exist (read-only commands create nothing).
+    public static func load(in dataDirectory: String) throws -> NodeKeys {
+        let file = URL(fileURLWithPath: dataDirectory).appendingPathComponent("keys/audit-log-key.pem")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw ServerError(code: "config.key_missing", reason: "\(file.path) does not exist; check --data-dir (nothing was created)")
+        }
+        return try loadOrCreate(in: dataDirectory)
+    }
+
     public static func loadOrCreate(in dataDirectory: String) throws -> NodeKeys {
         let directory = URL(fileURLWithPath: dataDirectory).appendingPathComponent("keys", isDirectory: true)
         let file = directory.appendingPathComponent("audit-log-key.pem")

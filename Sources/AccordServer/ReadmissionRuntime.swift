@@ -2,6 +2,7 @@ public import AccordCore
 import Exchange
 import Federation
 public import Foundation
+import DefaultProfiles
 import Gateway
 public import Logging
 public import Readmission
@@ -64,10 +65,13 @@ public struct ReadmissionRuntime: Sendable {
         return [SimulatedNationalIDRegistry(population: population), SimulatedCivilRegistry(population: population)]
     }
 
-    /// Profiles/agreements of this repository or installation: `ACCORD_PROFILES` or ./Profiles.
+    /// The agreement profiles to use without `--profiles`: `$ACCORD_PROFILES/agreements` when
+    /// set, otherwise the ones shipped with the binary (never the working directory).
     public static func defaultAgreementsDirectory() -> URL {
-        let root = ProcessInfo.processInfo.environment["ACCORD_PROFILES"].map { URL(fileURLWithPath: $0) } ?? URL(fileURLWithPath: "Profiles")
-        return root.appendingPathComponent("agreements")
+        if let root = ProcessInfo.processInfo.environment["ACCORD_PROFILES"], !root.isEmpty {
+            return URL(fileURLWithPath: root).appendingPathComponent("agreements")
+        }
+        return DefaultProfiles.agreements ?? URL(fileURLWithPath: "Profiles/agreements")
     }
 
     /// Loads the agreement profiles; any error is fatal for the caller (an installation never runs on a broken agreement).

@@ -17,6 +17,11 @@ public struct StorageError: AccordError, Equatable {
         StorageError(code: "storage.invalid_database_url", reason: "cannot use database URL '\(redacted(url))': \(why)", category: .invalidInput)
     }
 
+    /// A read-only command pointed at a place that holds no Accord database: nothing is created.
+    public static func notFound(_ place: String) -> StorageError {
+        StorageError(code: "storage.not_found", reason: "no Accord database at \(redacted(place)); check --data-dir or --database-url (nothing was created)", category: .notFound)
+    }
+
     public static func unavailable(_ why: String) -> StorageError {
         StorageError(code: "storage.unavailable", reason: "the database is not reachable: \(why)", category: .unavailable)
     }

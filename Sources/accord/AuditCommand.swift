@@ -14,11 +14,11 @@ struct AuditCommand: AsyncParsableCommand {
     )
 
     /// Opens the node's database and its audit key.
-    static func open(_ options: NodeOptions) async throws -> (AccordNode, NodeKeys) {
+    static func open(_ options: NodeOptions, existing: Bool = true) async throws -> (AccordNode, NodeKeys) {
         let configuration = try await NodeConfiguration.load(flags: options.flags, configFile: options.config)
-        let node = try await AccordNode.open(configuration)
+        let node = try await AccordNode.open(configuration, existing: existing)
         do {
-            return (node, try NodeKeys.loadOrCreate(in: configuration.dataDirectory))
+            return (node, existing ? try NodeKeys.load(in: configuration.dataDirectory) : try NodeKeys.loadOrCreate(in: configuration.dataDirectory))
         } catch {
             await node.close()
             throw error

@@ -2,6 +2,7 @@ import AccordCore
 import AccordServer
 import ArgumentParser
 import Foundation
+import Gateway
 import Hummingbird
 import Identity
 import Logging
@@ -54,6 +55,11 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingErrors {
+            // Before anything is reset or changed: a second demo must not touch the first one's data.
+            for (name, value) in [("--port (Belgium's console)", port), ("--partner-port (Morocco's console)", partnerPort), ("--quick-win-port (Georgia's console)", quickWinPort)]
+            where value != 0 && !LoopbackPorts.canListen(host: host, port: value) {
+                throw ServerError(code: "demo.port_busy", reason: "port \(value) on \(host) is in use (\(name)): is another accord demo running? Stop it, or choose another port with \(name.split(separator: " ")[0]); nothing was changed")
+            }
             if reset { try? FileManager.default.removeItem(atPath: dataDir) }
             let profiles = try ReadmissionRuntime.loadProfiles(ReadmissionRuntime.defaultAgreementsDirectory())
             let belgium = try await AccordNode.open(demoConfiguration(dataDir, port: port, name: "Belgium — Immigration Office (BEL-DOFI)"))

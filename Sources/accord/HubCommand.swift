@@ -63,7 +63,7 @@ struct HubCommand: AsyncParsableCommand {
             discussion: "Its data lives in <data-dir>/quick-win/ID (or the schema quickwin_id); its certificates come from --pki; add its users with accord users add --data-dir <data-dir>/quick-win/ID."))
         var quickWin: [String] = []
 
-        @Option(help: "Agreement profiles for the quick-win partners. Default: Profiles/agreements (or $ACCORD_PROFILES/agreements).")
+        @Option(help: "Agreement profiles for the quick-win partners. Default: $ACCORD_PROFILES/agreements, else the profiles shipped with Accord.")
         var profiles: String?
 
         func run() async throws {

@@ -37,8 +37,11 @@ struct LogCommand: AsyncParsableCommand {
         /// The message log's store; opened without the casework keys.
         func open() async throws -> (SQLStore, SQLExchangeStore) {
             let configuration = try await NodeConfiguration.load(flags: options.flags, configFile: options.config)
-            let store = try await SQLStore.open(try configuration.databaseLocation())
+            let location = try configuration.databaseLocation()
+            try AccordNode.requireDatabase(at: location)
+            let store = try await SQLStore.open(location)
             do {
+                if try await Migrator(store: store).applied().isEmpty { throw StorageError.notFound(location.description) }
                 _ = try await Migrator(store: store).migrate()
             } catch {
                 await store.shutdown()
@@ -68,8 +71,12 @@ struct LogCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let key = try installation.publicKey()
                 let (store, log) = try await installation.open()
+                let key: P256.Signing.PublicKey
+                do { key = try installation.publicKey() } catch {
+                    await store.shutdown()
+                    throw error
+                }
                 let result = try await log.verifyLogAndCheckpoints(key: key)
                 let covered = try await log.checkpoints().last?.size ?? 0
                 await store.shutdown()
@@ -171,6 +178,9 @@ struct LogCommand: AsyncParsableCommand {
 
 /// The P-256 public key of a signer certificate file.
 func signerKey(_ file: URL) throws -> P256.Signing.PublicKey {
+    guard FileManager.default.fileExists(atPath: file.path) else {
+        throw ServerError(code: "pki.not_found", reason: "\(file.path) does not exist: give the federation PKI directory with --pki (nothing was created)")
+    }
     let certificate = try Certificate(pemEncoded: String(contentsOf: file, encoding: .utf8))
     guard let key = P256.Signing.PublicKey(certificate.publicKey) else { throw ValidationError("\(file.lastPathComponent) does not hold a P-256 key") }
     return key

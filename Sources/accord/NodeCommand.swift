@@ -81,7 +81,7 @@ struct NodeFederationOptions: ParsableArguments {
     @Option(help: "Seconds between re-reads of the CRL file.")
     var crlRefresh = 60
 
-    @Option(help: "Agreement profiles for the readmission desk. Default: Profiles/agreements (or $ACCORD_PROFILES/agreements).")
+    @Option(help: "Agreement profiles for the readmission desk. Default: $ACCORD_PROFILES/agreements, else the profiles shipped with Accord.")
     var profiles: String?
 
     @Flag(help: "Check identities against the simulated national ID and civil registries (demonstrations only).")

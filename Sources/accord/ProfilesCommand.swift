@@ -13,7 +13,7 @@ struct ProfilesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Validate agreement profiles; every problem is reported as file:line.",
             discussion: """
-                With no arguments, validates Profiles/agreements (or $ACCORD_PROFILES/agreements). \
+                With no arguments, validates $ACCORD_PROFILES/agreements, else the profiles shipped with Accord. \
                 Arguments may be files or directories. Exits 1 when any error is found; warnings \
                 are printed but do not fail.
                 """

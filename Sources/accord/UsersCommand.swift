@@ -22,9 +22,10 @@ struct UsersCommand: AsyncParsableCommand {
             try await withNode { try await body(try $0.authentication()) }
         }
 
-        func withNode<T>(_ body: (AccordNode) async throws -> T) async throws -> T {
+        /// `existing`: read-only use — refuse a place without a database instead of creating one.
+        func withNode<T>(existing: Bool = false, _ body: (AccordNode) async throws -> T) async throws -> T {
             let configuration = try await NodeConfiguration.load(flags: options.flags, configFile: options.config)
-            let node = try await AccordNode.open(configuration)
+            let node = try await AccordNode.open(configuration, existing: existing)
             do {
                 let result = try await body(node)
                 await node.close()
@@ -76,7 +77,7 @@ struct UsersCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingErrors {
-                let users = try await target.run { try await $0.users.users() }
+                let users = try await target.withNode(existing: true) { try await $0.authentication().users.users() }
                 for user in users {
                     let roles = user.grants.map(\.label).joined(separator: ",")
                     let state = user.disabled ? "disabled" : (user.lockedUntil.map { $0 > Date() ? "locked" : "active" } ?? "active")
