@@ -34,6 +34,21 @@ public final class ManualWallClock: WallClock, @unchecked Sendable {
     }
 }
 
+/// The system's time moved by an adjustable offset: real time passes, and a test can jump ahead
+/// (a departure that is days away) without freezing everything else.
+public final class OffsetWallClock: WallClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var offset: TimeInterval = 0
+
+    public init() {}
+
+    public var now: Date { lock.withLock { Date().addingTimeInterval(offset) } }
+
+    public func advance(by interval: TimeInterval) {
+        lock.withLock { offset += interval }
+    }
+}
+
 extension Date {
     /// Milliseconds since 1970-01-01T00:00:00Z, the resolution Accord stores times at.
     public var millisecondsSince1970: Int64 {

@@ -83,14 +83,19 @@ public struct ReadmissionDesk: Sendable {
             throw ReadmissionError.unknownAgreement(application.agreement)
         }
         try check(application, profile: profile, partner: partner)
+        let reference = reference.trimmingCharacters(in: .whitespaces)
+        // One case per reference on this side: a partner cannot tell two applications apart by it.
+        if try await store.allEvents().contains(where: { $0.direction == .sent && $0.reference.caseInsensitiveCompare(reference) == .orderedSame && $0.kind == MessageType.readmissionApplication.rawValue }) {
+            throw ReadmissionError(code: "readmission.duplicate_reference", reason: "a case with the reference \(reference.prefix(64)) was already sent; give each application its own reference", category: .conflict)
+        }
         let id = ReadmissionCaseID()
         try await send(.readmissionApplication(application), caseID: id, reference: reference, partner: partner.participant, inReplyTo: nil, by: actor)
         return id
     }
 
     func check(_ application: ReadmissionApplication, profile: AgreementProfile, partner: AgreementProfile.Party) throws {
-        if application.person.isProtected, application.person.nationality == partner.country.rawValue {
-            throw ReadmissionError(code: "readmission.protected_person", reason: "the person is under international protection: their data never goes to their country of nationality", category: .forbidden)
+        if application.person.isProtected, application.person.linkedCountries.contains(partner.country.rawValue) {
+            throw ReadmissionError(code: "readmission.protected_person", reason: "the person is under international protection: their data never goes to a state they are tied to by nationality, birth or a document", category: .forbidden)
         }
         if application.procedure == "accelerated", profile.acceleratedReplyLimit == nil {
             throw ReadmissionError.invalid("the agreement \(profile.id) has no accelerated procedure")
@@ -165,6 +170,12 @@ public struct ReadmissionDesk: Sendable {
         try await serialized(id) {
             let view = try await self.view(id)
             try require(view, side: .requesting, action: "confirming the transfer", allowed: { $0 == .transferNotified })
+            guard view.readmission.travelDocument != nil else {
+                throw ReadmissionError(code: "readmission.no_travel_document", reason: "the requested state has issued no travel document for this person yet", category: .conflict)
+            }
+            if let departure = view.readmission.transfer.flatMap({ Timestamp.parse($0.departure) }), clock.now < departure {
+                throw ReadmissionError(code: "readmission.transfer_not_due", reason: "the notified departure is \(Timestamp.format(departure)); a transfer is confirmed after it", category: .conflict)
+            }
             let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)
             try await reply(view, .caseUpdate(CaseUpdate(caseNumber: view.readmission.reference, status: "transfer_completed", summary: summary.isEmpty ? nil : summary)), by: actor)
         }
@@ -278,6 +289,10 @@ public struct ReadmissionDesk: Sendable {
             let view = try await self.view(id)
             guard let proposed = view.readmission.proposedDecision else { throw ReadmissionError.notNow("declining a decision", view.readmission.status) }
             guard proposed.decidedBy != approver else { throw ReadmissionError(code: "readmission.four_eyes", reason: "a second officer declines, not the proposer", category: .forbidden) }
+            let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !reason.isEmpty else {
+                throw ReadmissionError(code: "readmission.reason_required", reason: "say why the proposal goes back, so that the proposer can act on it")
+            }
             try await store.append(local(view, .decisionDeclined, detail: "declined by \(approver): \(reason)", by: approver))
         }
     }

@@ -41,11 +41,12 @@ import Testing
         let logger = Self.quietLogger
         let running = try await Self.federation(database, directory: try ExternalTool.temporaryDirectory(), run: Self.runName())
         let profiles = try ReadmissionRuntime.loadProfiles(Self.agreements)
-        let belgium = ReadmissionRuntime.start(exchange: running.belgium, store: running.belgiumStore, profiles: profiles, interval: .milliseconds(100), logger: logger)
+        let belgiumClock = OffsetWallClock()
+        let belgium = ReadmissionRuntime.start(exchange: running.belgium, store: running.belgiumStore, profiles: profiles, clock: belgiumClock, interval: .milliseconds(100), logger: logger)
         let morocco = ReadmissionRuntime.start(exchange: running.morocco, store: running.moroccoStore, profiles: profiles,
                                                registries: try ReadmissionRuntime.simulatedRegistries(), interval: .milliseconds(100), logger: logger)
         do {
-            try await exercise(belgium: belgium.desk, morocco: morocco.desk)
+            try await exercise(belgium: belgium.desk, morocco: morocco.desk, belgiumClock: belgiumClock)
         } catch {
             await belgium.stop()
             await morocco.stop()
@@ -69,7 +70,7 @@ import Testing
         throw CancellationError()
     }
 
-    func exercise(belgium: ReadmissionDesk, morocco: ReadmissionDesk) async throws {
+    func exercise(belgium: ReadmissionDesk, morocco: ReadmissionDesk, belgiumClock: OffsetWallClock) async throws {
         let application = ReadmissionApplication(
             agreement: "EU-MAR-2026", procedure: "normal",
             person: PersonRecord(names: [.init(given: "Youssef", family: "El Amrani")], dateOfBirth: "1987-04-12", placeOfBirth: "Tangier", sex: "M", nationality: "MAR",
@@ -126,6 +127,11 @@ import Testing
         try await belgium.notifyTransfer(id, notice: TransferNotice(flight: "SN 3585", departure: departure, pointOfEntry: "RAK",
                                                                     escorts: [.init(name: "Insp. L. Peeters", role: "escort leader")]), by: "liaison.bel")
         _ = try await eventually(morocco, id, "the transfer notice") { $0.readmission.status == .transferNotified }
+        // Not before the notified departure; after it, yes.
+        await #expect(throws: ReadmissionError(code: "readmission.transfer_not_due", reason: "")) {
+            try await belgium.confirmTransfer(id, summary: "too early", by: "liaison.bel")
+        }
+        belgiumClock.advance(by: Timestamp.parse(departure)!.timeIntervalSinceNow + 3_600)
         try await belgium.confirmTransfer(id, summary: "handed over at Marrakesh-Menara", by: "liaison.bel")
 
         // Both sides end in the same state, and every message carries a verified receipt.

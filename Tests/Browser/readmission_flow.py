@@ -236,10 +236,11 @@ class Flow:
         self.submit(belgium, "notify-transfer")
         self.no_error(belgium)
         assert self.status(belgium) == "transfer_notified"
+        # The transfer is confirmed after the notified departure, never before it.
         self.submit(belgium, "confirm-transfer")
-        self.no_error(belgium)
-        assert self.status(belgium) == "transferred"
-        self.wait_status(morocco, case_morocco, "transferred")
+        assert "readmission.transfer_not_due" in belgium.page_source, "confirming before the departure must be refused"
+        assert self.status(belgium) == "transfer_notified"
+        self.wait_status(morocco, case_morocco, "transfer_notified")
         # Every message of the case carries its receipt on both sides.
         for driver, url in [(belgium, case_belgium), (morocco, case_morocco)]:
             deadline = time.time() + 30
@@ -250,8 +251,8 @@ class Flow:
                     break
                 assert time.time() < deadline, f"{url}: deliveries {deliveries}"
                 time.sleep(0.5)
-        self.shot(belgium, "belgium-transferred")
-        self.shot(morocco, "morocco-transferred")
+        self.shot(belgium, "belgium-transfer-notified")
+        self.shot(morocco, "morocco-transfer-notified")
 
         # Statistics, in French; and the inbox at tablet size.
         belgium.get(self.belgium + "/console/readmission/statistics?lang=fr")

@@ -83,6 +83,11 @@ import Testing
             try await node.withConsole(as: "mar.officer", grants: Self.supervisor, readmission: morocco) { browser in
                 let page = try await browser.get("/console/readmission/\(id.rawValue)")
                 let csrf = try #require(page.field("csrf"))
+                // Nothing is preselected: the officer chooses accept or reject.
+                #expect(page.html.contains(#"value="accept" required"#) && !page.html.contains(#"value="accept" checked"#))
+                let noChoice = try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf])
+                #expect(noChoice.status == .badRequest && noChoice.html.contains("readmission."))
+                #expect(try await morocco.view(id).readmission.proposedDecision == nil)
                 let rejectWithoutReasons = try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "reject"])
                 #expect(rejectWithoutReasons.status == .badRequest && rejectWithoutReasons.html.contains("readmission.invalid_input"))
                 #expect(try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "accept"]).status == .seeOther)
@@ -94,6 +99,8 @@ import Testing
             try await node.withConsole(as: "mar.supervisor", grants: Self.supervisor, readmission: morocco) { browser in
                 let page = try await browser.get("/console/readmission/\(id.rawValue)")
                 #expect(page.html.contains(#"id="approve""#))
+                let bare = try await browser.post("/console/readmission/\(id.rawValue)/decline", form: ["csrf": try #require(page.field("csrf")), "reason": "  "])
+                #expect(bare.status == .badRequest && bare.html.contains("readmission.reason_required"))
                 let approved = try await browser.post("/console/readmission/\(id.rawValue)/approve", form: ["csrf": try #require(page.field("csrf"))])
                 #expect(approved.status == .seeOther)
             }

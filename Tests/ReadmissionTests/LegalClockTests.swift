@@ -119,6 +119,41 @@ import Testing
         }
         try await belgium.notifyTransfer(id, notice: TransferNotice(flight: "AT 841", departure: "2026-05-26T09:00:00.000Z", pointOfEntry: "CMN"), by: "officer.bel")
         #expect(try await morocco.view(id).readmission.status == .transferNotified)
+        clock.set(F.instant("2026-05-27T09:00:00Z"))
+        await #expect(throws: ReadmissionError(code: "readmission.no_travel_document", reason: "")) {
+            try await belgium.confirmTransfer(id, summary: "", by: "officer.bel")
+        }
+    }
+
+    /// What the console used to let through: a second case under one reference, a proposal sent
+    /// back without a reason, a transfer confirmed before its departure.
+    @Test func referencesReasonsAndTransfersFollowTheRules() async throws {
+        let clock = ManualWallClock(F.instant("2026-05-04T10:00:00Z"))
+        let (belgium, morocco, _) = try await F.pair(F.morocco, clock: clock)
+        let id = try await belgium.submitApplication(F.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "BEL-2026-0010", by: "officer.bel")
+        await #expect(throws: ReadmissionError(code: "readmission.duplicate_reference", reason: "")) {
+            _ = try await belgium.submitApplication(F.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "bel-2026-0010 ", by: "officer.bel")
+        }
+        #expect(try await belgium.cases().count == 1)
+        try await morocco.decide(id, outcome: "accept", reasons: [], by: "officer.mar")
+        for reason in ["", "   \n"] {
+            await #expect(throws: ReadmissionError(code: "readmission.reason_required", reason: "")) {
+                try await morocco.declineDecision(id, reason: reason, by: "supervisor.mar")
+            }
+        }
+        #expect(try await morocco.view(id).readmission.proposedDecision != nil, "the proposal stays")
+        try await morocco.approveDecision(id, by: "supervisor.mar")
+        try await morocco.followDeliveries()
+        try await morocco.issueTravelDocument(id, document: TravelDocumentIssued(kind: "laissez_passer", number: "LP-1", issuedOn: "2026-05-05",
+                                                                                 validUntil: "2026-07-05", issuingAuthority: "Consulate"), by: "officer.mar")
+        try await morocco.followDeliveries()
+        try await belgium.notifyTransfer(id, notice: TransferNotice(flight: "AT 841", departure: "2026-05-12T09:00:00.000Z", pointOfEntry: "CMN"), by: "officer.bel")
+        await #expect(throws: ReadmissionError(code: "readmission.transfer_not_due", reason: "")) {
+            try await belgium.confirmTransfer(id, summary: "", by: "officer.bel")
+        }
+        clock.set(F.instant("2026-05-12T12:00:00Z"))
+        try await belgium.confirmTransfer(id, summary: "handed over", by: "officer.bel")
+        #expect(try await belgium.view(id).readmission.status == .transferred)
     }
 
     @Test func protectedPersonsNeverGoToTheirCountryOfNationality() async throws {

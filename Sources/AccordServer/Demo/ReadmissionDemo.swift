@@ -43,7 +43,7 @@ public struct ReadmissionDemo: Sendable {
     @discardableResult
     public func seed() async throws -> Int {
         let year = CalendarDate(Date()).year
-        // 1. Carried through to the transfer.
+        // 1. Carried through to the notified transfer.
         let done = try await belgium.submitApplication(
             Self.application(Self.person("Youssef", "El Amrani", born: "1987-04-12", at: "Tangier", sex: "M", document: ("passport", "VX4412873")),
                              evidence: Evidence(strength: "proof", kind: "passport", description: "passport seized at apprehension"), place: "Brussels-South station",
@@ -63,7 +63,7 @@ public struct ReadmissionDemo: Sendable {
         try await belgium.notifyTransfer(done, notice: TransferNotice(flight: "SN 3585", departure: Timestamp.format(departure), pointOfEntry: "RAK",
                                                                       escorts: [.init(name: "Insp. L. Peeters", role: "escort leader")]), by: "bel.liaison")
         try await wait(morocco, done) { $0.readmission.status == .transferNotified }
-        try await belgium.confirmTransfer(done, summary: "handed over at Marrakesh-Menara", by: "bel.liaison")
+        // Confirmed by the escort after the departure (a transfer is never confirmed before it).
 
         // 2. Identity confirmed; a decision awaits the second officer (four eyes).
         let fourEyes = try await belgium.submitApplication(
