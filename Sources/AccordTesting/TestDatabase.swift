@@ -95,3 +95,28 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
         }
     }
 }
+
+/// What the database said when it refused `body` (the full error, including PostgreSQL's
+/// server message, which `description` hides), or nil when nothing was thrown. Tests match on
+/// the trigger's or constraint's words, so a refusal for another reason does not pass.
+public func databaseRefusal(_ body: () async throws -> Void) async -> String? {
+    do {
+        try await body()
+        return nil
+    } catch {
+        return String(reflecting: error)
+    }
+}
+
+/// The stable code of the error `body` throws (its type's name when it is no AccordError), or
+/// nil when nothing was thrown: `#expect(await errorCode { … } == "federation.crl_stale")`.
+public func errorCode(_ body: () async throws -> Void) async -> String? {
+    do {
+        try await body()
+        return nil
+    } catch let error as any AccordError {
+        return error.code
+    } catch {
+        return "\(type(of: error)): \(error)"
+    }
+}

@@ -1,4 +1,5 @@
 import Crypto
+import AccordTesting
 import Exchange
 @testable import Federation
 import Foundation
@@ -82,7 +83,8 @@ import X509
         forged.hub = belgium
         let byBelgium = try SignedConfiguration.sign(forged, with: signer(belgium))
         let swapped = SignedConfiguration(jws: byBelgium.jws, signerCertificatePEM: signed.signerCertificatePEM)
-        await #expect(throws: (any Error).self) { _ = try await swapped.verify(trust: trust, at: now) }
+        let refusal4 = await errorCode { _ = try await swapped.verify(trust: trust, at: now) }
+        #expect(refusal4 == "exchange.unknown_signer")
         let tlsSigned = try SignedConfiguration.sign(configuration, with: signer(hub, role: .hub))
         await #expect(throws: FederationError.self) { _ = try await tlsSigned.verify(trust: trust, at: now) }
         // Changing one character of the payload breaks the signature.
@@ -90,7 +92,8 @@ import X509
         var payload = Array(parts[1])
         payload[10] = payload[10] == "A" ? "B" : "A"
         let tampered = SignedConfiguration(jws: parts[0] + "." + String(payload) + "." + parts[2], signerCertificatePEM: signed.signerCertificatePEM)
-        await #expect(throws: (any Error).self) { _ = try await tampered.verify(trust: trust, at: now) }
+        let refusal5 = await errorCode { _ = try await tampered.verify(trust: trust, at: now) }
+        #expect(refusal5 == "exchange.signature_invalid")
     }
 
     @Test func problemsAreReported() {

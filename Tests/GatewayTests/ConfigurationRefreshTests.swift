@@ -44,11 +44,21 @@ import Testing
                 #expect(try node.state.configuration.route(from: LiveFederation.morocco, to: LiveFederation.belgium, type: .transferNotice) != nil)
 
                 published.value.withLock { $0 = try? SignedConfiguration.sign(federation.configuration, with: hubSigner) }
-                await #expect(throws: GatewayError.self) { try await node.refreshConfiguration() }
+                let refusal2 = await errorCode { try await node.refreshConfiguration() }
+                #expect(refusal2 == "gateway.stale_update")
                 var forged = next
                 forged.serial = 3
-                published.value.withLock { $0 = try? SignedConfiguration.sign(forged, with: federation.signers[LiveFederation.belgium]!) }
-                await #expect(throws: (any Error).self) { try await node.refreshConfiguration() }
+                // A participant forging the hub's configuration: Belgium signs one naming the hub.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                encoder.dateEncodingStrategy = Timestamp.encodingStrategy
+                let belgiumSigner = federation.signers[LiveFederation.belgium]!
+                let forgedJWS = try JWS.sign(payload: Array(try encoder.encode(forged)), with: belgiumSigner, type: SignedConfiguration.type)
+                let belgiumPEM = try federation.signerCertificates[LiveFederation.belgium]!.serializeAsPEM().pemString
+                let forgedAnswer = try JSONDecoder().decode(SignedConfiguration.self, from: JSONSerialization.data(withJSONObject: ["jws": forgedJWS, "signerCertificatePEM": belgiumPEM]))
+                published.value.withLock { $0 = forgedAnswer }
+                let refusal1 = await errorCode { try await node.refreshConfiguration() }
+                #expect(refusal1 == "federation.configuration_invalid")
                 #expect(node.state.configuration.serial == 2)
             }
         }
