@@ -8,15 +8,14 @@ import Testing
 /// or selenium are missing, unless ACCORD_TEST_REQUIRE_BROWSER=1 (scripts/test.sh sets it).
 @Suite struct BrowserFlowTests {
     static let repository = AgreementProfileFileTests.repository
+    static let required = ProcessInfo.processInfo.environment["ACCORD_TEST_REQUIRE_BROWSER"] == "1"
+    static let present = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
+        && (try? ExternalTool.run("python3", ["-c", "import selenium"]).status) == 0
 
-    @Test func aReadmissionCaseInBothConsoles() throws {
-        let required = ProcessInfo.processInfo.environment["ACCORD_TEST_REQUIRE_BROWSER"] == "1"
-        let present = FileManager.default.isExecutableFile(atPath: "/usr/bin/chromium") && FileManager.default.isExecutableFile(atPath: "/usr/bin/chromedriver")
-            && (try? ExternalTool.run("python3", ["-c", "import selenium"]).status) == 0
-        guard present else {
-            if required { Issue.record("chromium, chromedriver or python selenium is missing (scripts/test.sh installs them)") }
-            return
-        }
+    /// Shown as skipped without a browser, unless the browser is required (then it fails).
+    @Test(.enabled(if: required || present, "needs chromium, chromedriver and python selenium (scripts/test.sh installs them)"))
+    func aReadmissionCaseInBothConsoles() throws {
+        try #require(Self.present, "chromium, chromedriver or python selenium is missing (scripts/test.sh installs them)")
         let artifacts = Self.repository.appendingPathComponent(".build/test-artifacts/browser")
         try? FileManager.default.removeItem(at: artifacts)
         let result = try ExternalTool.run("python3", [

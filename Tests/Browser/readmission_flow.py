@@ -38,7 +38,7 @@ class Flow:
     def start_demo(self):
         self.data = tempfile.mkdtemp(prefix="accord-browser-")
         self.demo = subprocess.Popen(
-            [self.accord, "demo", "--data-dir", self.data, "--cases", "0", "--port", "0", "--partner-port", "0"],
+            [self.accord, "demo", "--data-dir", self.data, "--cases", "0", "--port", "0", "--partner-port", "0", "--quick-win-port", "0"],
             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         lines = []
         deadline = time.time() + 180

@@ -24,8 +24,8 @@ import Testing
     }
 
     static var vectors: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("shared/vectors/ecdsa_secp256r1_sha256_p1363_test.json")
+        // Shipped with the tests (a copy of the public vectors; see Vectors/README.md).
+        Bundle.module.url(forResource: "ecdsa_secp256r1_sha256_p1363_test", withExtension: "json", subdirectory: "Vectors")!
     }
 
     static func bytes(_ hex: String) -> [UInt8] {
