@@ -66,9 +66,17 @@ public struct FederationClient: Sendable {
                 continue  // the server closed an idle connection; try the next or a new one
             }
         }
-        let connection = try await connect(to: endpoint, expecting: participant, roles: roles)
+        var connection = try await connect(to: endpoint, expecting: participant, roles: roles)
         do {
-            return try await exchange(request, on: connection, key: key)
+            do {
+                return try await exchange(request, on: connection, key: key)
+            } catch PooledConnection.Failure.closedBeforeAnswer(_) where connection.seen.result.map({ if case .success = $0 { true } else { false } }) ?? false {
+                // The server closed a verified connection before answering (its maximum age or
+                // idle time ran out under load): once more on a new one. Federation requests are
+                // idempotent (messages are unique by sender and ID).
+                connection = try await connect(to: endpoint, expecting: participant, roles: roles)
+                return try await exchange(request, on: connection, key: key)
+            }
         } catch {
             if case .failure(let reason) = connection.seen.result { throw GatewayError.peerUnverified("the server's certificate was refused: \(reason)") }
             if let error = error as? GatewayError { throw error }

@@ -104,6 +104,25 @@ struct BenchCommand: AsyncParsableCommand {
                 row("\(encoding.rawValue) sign", measure { _ = try MessageCodec.sign(message, encoding: encoding, with: signer) }, rawSign)
                 row("\(encoding.rawValue) verify", measure { _ = try MessageCodec.open(signed, trust: trust, now: nil) }, rawVerify)
             }
+            hostileXML(trust: trust)
+        }
+
+        /// The attribute flood that cost libxml2 2.9.14 12–27 s of CPU: how long its refusal takes now.
+        func hostileXML(trust: InMemoryTrustStore) {
+            let flood = Array(("<acc:Message xmlns:acc=\"urn:accord:exchange:1\" " + (0..<90_000).map { "a\($0)=\"\"" }.joined(separator: " ") + "/>").utf8)
+            var code = ""
+            let clock = ContinuousClock()
+            var worst = Duration.zero
+            let start = clock.now
+            for _ in 0..<20 {
+                let begin = clock.now
+                do { _ = try MessageCodec.open(flood, trust: trust, now: nil) } catch { code = (error as? ExchangeError)?.code ?? "\(error)" }
+                worst = max(worst, begin.duration(to: clock.now))
+            }
+            let mean = start.duration(to: clock.now) / 20
+            func ms(_ duration: Duration) -> String { String(format: "%.2f", Double(duration.components.attoseconds) / 1e15 + Double(duration.components.seconds) * 1000) }
+            print("hostile XML: \(flood.count) bytes, 90,000 attributes on one element → \(code.isEmpty ? "ACCEPTED" : code)")
+            print("  refused in \(ms(mean)) ms on average, \(ms(worst)) ms at worst (target: under 100 ms; ratio to target \(String(format: "%.3f", Double(worst.components.attoseconds) / 1e17 + Double(worst.components.seconds) * 10)))")
         }
 
         func measure(_ body: () throws -> Void) -> Double {

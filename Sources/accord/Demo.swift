@@ -111,7 +111,7 @@ struct Demo: AsyncParsableCommand {
                 if try await belgiumDesk.desk.cases().isEmpty {
                     say("Exchanging sample readmission cases through the hub (each step a signed message with its receipt) …")
                     let seeded = try await ReadmissionDemo(belgium: belgiumDesk.desk, morocco: moroccoDesk.desk, georgia: georgia.readmission.desk).seed()
-                    say("  \(seeded) cases: one transferred, one awaiting four-eyes approval, one with an open information request,")
+                    say("  \(seeded) cases: one with its transfer notified, one awaiting four-eyes approval, one with an open information request,")
                     say("  one with an interview to confirm, one accelerated, one rejected — and one to Georgia on the quick-win module.")
                 }
                 let (ports, continuation) = AsyncStream.makeStream(of: (String, Int).self)
