@@ -28,6 +28,9 @@ struct LiveFederation {
     /// The issued certificates, to revoke in tests.
     let signerCertificates: [ParticipantID: Certificate]
     let tlsCertificates: [ParticipantID: Certificate]
+    /// Keys and PEM files, for clients written in other languages.
+    let signerKeys: [ParticipantID: P256.Signing.PrivateKey]
+    let tlsPEM: [ParticipantID: (certificate: String, key: String)]
 
     init(moroccoPort: Int) throws {
         let now = Date()
@@ -38,21 +41,26 @@ struct LiveFederation {
         var tls: [ParticipantID: TLSIdentity] = [:]
         var pems: [ParticipantID: String] = [:]
         var signerCertificates: [ParticipantID: Certificate] = [:], tlsCertificates: [ParticipantID: Certificate] = [:]
+        var signerKeys: [ParticipantID: P256.Signing.PrivateKey] = [:], tlsPEM: [ParticipantID: (certificate: String, key: String)] = [:]
         for (participant, role) in [(Self.hubID, CertificateRole.hub), (Self.belgium, .node), (Self.morocco, .node)] {
             let signingKey = P256.Signing.PrivateKey()
             let signing = try authority.issue(role: .signer, participant: participant, publicKey: signingKey.publicKey, now: now)
             signers[participant] = P256MessageSigner(participant: participant, key: signingKey, certificateDER: try signing.derBytes())
             pems[participant] = try signing.serializeAsPEM().pemString
             signerCertificates[participant] = signing
+            signerKeys[participant] = signingKey
             let tlsKey = P256.Signing.PrivateKey()
             let tlsCertificate = try authority.issue(role: role, participant: participant, publicKey: tlsKey.publicKey, dnsNames: ["localhost"], ipAddresses: ["127.0.0.1"], now: now)
             tls[participant] = try TLSIdentity(certificatePEM: tlsCertificate.serializeAsPEM().pemString, keyPEM: tlsKey.pemRepresentation)
             tlsCertificates[participant] = tlsCertificate
+            tlsPEM[participant] = (try tlsCertificate.serializeAsPEM().pemString, tlsKey.pemRepresentation)
         }
         self.signers = signers
         self.tls = tls
         self.signerCertificates = signerCertificates
         self.tlsCertificates = tlsCertificates
+        self.signerKeys = signerKeys
+        self.tlsPEM = tlsPEM
         configuration = FederationConfiguration(
             serial: 1, issuedAt: now, hub: Self.hubID,
             participants: [
@@ -164,7 +172,10 @@ struct FederationHarness {
             try await database.withStore { belgiumStore, _ in
                 try await database.withStore { moroccoStore, _ in
                     let hubOutbox = SQLExchangeStore(store: hubStore)
-                    let hub = HubService(state: await FederationState(trust: federation.trust, configuration: federation.configuration), store: hubOutbox)
+                    var service = HubService(state: await FederationState(trust: federation.trust, configuration: federation.configuration), store: hubOutbox)
+                    let publisher = ConfigurationPublisher(state: service.state, signer: federation.signers[LiveFederation.hubID]!)
+                    service.configurationPublisher = { try? publisher.current() }
+                    let hub = service
                     try await withFederationServer(identity: federation.tls[LiveFederation.hubID]!, trust: federation.trust, clientRoles: [.node], routes: hub.addRoutes) { hubPort in
                         let moroccoInbox = SQLExchangeStore(store: moroccoStore)
                         let morocco = NodeService(
