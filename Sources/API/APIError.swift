@@ -43,7 +43,7 @@ public struct APIError: AccordError, Equatable {
     }
 
     static let notFound = APIError(code: "api.not_found", reason: "no such endpoint", category: .notFound)
-    static let methodNotAllowed = APIError(code: "api.method_not_allowed", reason: "this endpoint does not accept that method", category: .invalidInput)
+    static let methodNotAllowed = APIError(code: "api.method_not_allowed", reason: "this endpoint does not accept that method; the Allow header lists those it does", category: .invalidInput)
     static let internalError = APIError(code: "api.internal_error", reason: "an internal error occurred; it has been logged", category: .internal)
 }
 

@@ -38,6 +38,7 @@ public struct CaseworkAPI: Sendable {
             return try JSONResponse.make(try await service.registerPerson(input, by: try await caller(request)), status: .created)
         }
         api.get("persons") { request, _ in
+            try request.requireOnlyQuery(["name", "documentNumber", "limit"])
             let persons = try await service.searchPersons(
                 name: request.queryText("name"),
                 documentNumber: request.queryText("documentNumber"),
@@ -60,6 +61,7 @@ public struct CaseworkAPI: Sendable {
         }
         api.get("persons/{personID}/cases") { request, context in
             let id = try context.parameters.personID()
+            try request.requireOnlyQuery(["limit", "offset"])
             let caller = try await caller(request)
             _ = try await service.person(id, by: caller)
             let filter = CaseFilter(personID: id, limit: try request.queryInt("limit", range: 1...CaseFilter.maximumLimit) ?? 50,
@@ -76,6 +78,7 @@ public struct CaseworkAPI: Sendable {
             return try JSONResponse.make(try await service.openCase(input, by: try await caller(request)), status: .created)
         }
         api.get("cases") { request, _ in
+            try request.requireOnlyQuery(["type", "status", "office", "assignedOfficer", "personID", "limit", "offset"])
             let filter = try CaseFilter(request: request)
             return try JSONResponse.make(CaseList(page: try await service.listCases(filter, by: try await caller(request)), filter: filter))
         }
@@ -114,6 +117,7 @@ public struct CaseworkAPI: Sendable {
         api.post("cases/{caseNumber}/documents") { request, context in
             // Who is asking, before a byte of the (up to 25 MiB) body is read.
             let caller = try await caller(request)
+            try request.requireOnlyQuery(["kind", "title", "fileName", "personID", "issuingCountry", "documentNumber", "validFrom", "validUntil"])
             let number = try context.parameters.caseNumber()
             let metadata = DocumentMetadataInput(
                 kind: request.queryText("kind"), title: request.queryText("title"), fileName: request.queryText("fileName"),

@@ -44,9 +44,19 @@ extension Request {
         }
     }
 
+    /// Refuses query parameters the endpoint does not define (`api.unknown_parameter`): a
+    /// misspelt filter must not be ignored in silence.
+    func requireOnlyQuery(_ names: Set<String>) throws {
+        for (name, _) in uri.queryParameters where !names.contains(String(name)) {
+            throw APIError(code: "api.unknown_parameter", reason: "\(name.prefix(40)): no such query parameter",
+                           diagnostics: [Diagnostic(code: "api.unknown_parameter", message: "no such query parameter", path: String(name.prefix(40)))])
+        }
+    }
+
     /// A query parameter that must parse when present.
+    /// Present but empty (`?personID=`) is an error too, never "no filter".
     func query<T>(_ name: String, code: String, expected: String, _ parse: (String) -> T?) throws -> T? {
-        guard let raw = uri.queryParameters[name[...]].map(String.init), !raw.isEmpty else { return nil }
+        guard let raw = uri.queryParameters[name[...]].map(String.init) else { return nil }
         guard let value = parse(raw) else {
             throw CaseworkError.invalid([Diagnostic(code: code, message: "\(name): '\(raw.prefix(40))' is not \(expected)", path: name)])
         }
@@ -54,7 +64,7 @@ extension Request {
     }
 
     func queryInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let raw = uri.queryParameters[name[...]].map(String.init), !raw.isEmpty else { return nil }
+        guard let raw = uri.queryParameters[name[...]].map(String.init) else { return nil }
         guard let value = Int(raw), range.contains(value) else {
             throw APIError.invalidParameter(name, "expected an integer in \(range.lowerBound)…\(range.upperBound)")
         }
@@ -107,8 +117,12 @@ extension HTTPField.Name {
 
 extension Parameters {
     /// A path parameter that is a case number, checked including its check character.
+    /// The API takes case numbers in their canonical form only (`ASY-2026-000042-0`); the
+    /// console is the place that forgives lower case and spaces.
     func caseNumber() throws -> CaseNumber {
-        try CaseNumber(parsing: get("caseNumber") ?? "")
+        let raw = get("caseNumber") ?? ""
+        guard raw == raw.uppercased(), !raw.contains(where: \.isWhitespace) else { throw CaseworkError.invalidCaseNumber(raw) }
+        return try CaseNumber(parsing: raw)
     }
 
     func identifier<Owner>(_ name: String, as type: Identifier<Owner>.Type, notFound: (String) -> CaseworkError) throws -> Identifier<Owner> {

@@ -122,10 +122,29 @@ struct RecordingKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         return try base.decode(Recorded<T>.self, forKey: key).value
     }
 
+    /// An optional member is left out, never `null` (the API description has no nullable member).
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         note(key)
+        if base.contains(key), try base.decodeNil(forKey: key) {
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key], debugDescription: "null is not a value; leave the member out"))
+        }
         if isLeaf(type) { return try base.decodeIfPresent(type, forKey: key) }
         return try base.decodeIfPresent(Recorded<T>.self, forKey: key)?.value
+    }
+
+    // The standard library's defaults for these turn `null` into nil: refuse it like the generic one.
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try leafIfPresent(type, key) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try leafIfPresent(type, key) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try leafIfPresent(type, key) }
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try leafIfPresent(type, key) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try leafIfPresent(type, key) }
+
+    private func leafIfPresent<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T? {
+        note(key)
+        if base.contains(key), try base.decodeNil(forKey: key) {
+            throw DecodingError.valueNotFound(type, .init(codingPath: codingPath + [key], debugDescription: "null is not a value; leave the member out"))
+        }
+        return try base.decodeIfPresent(type, forKey: key)
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {

@@ -8,6 +8,9 @@ public enum ErrorCategory: String, Sendable, Codable {
     case conflict
     case payloadTooLarge
     case unsupportedMediaType
+    /// Well-formed and within every rule a schema can state, but impossible as it stands (a date
+    /// of birth in the future, an expiry before the issue date).
+    case unprocessable
     case unauthorized
     case forbidden
     case unavailable
@@ -24,6 +27,7 @@ public enum ErrorCategory: String, Sendable, Codable {
         case .gone: 410
         case .payloadTooLarge: 413
         case .unsupportedMediaType: 415
+        case .unprocessable: 422
         case .internal: 500
         case .unavailable: 503
         }

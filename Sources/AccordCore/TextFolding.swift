@@ -35,6 +35,6 @@ public enum TextFolding {
 
     /// Normalises a document or reference number: uppercase ASCII letters and digits only.
     public static func documentNumber(_ text: String) -> String {
-        String(text.uppercased().unicodeScalars.filter { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }.map(Character.init))
+        String(text.unicodeScalars.filter { ("A"..."Z").contains($0) || ("a"..."z").contains($0) || ("0"..."9").contains($0) }.map(Character.init)).uppercased()
     }
 }

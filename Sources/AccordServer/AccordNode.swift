@@ -92,6 +92,8 @@ public final class AccordNode: Sendable {
     public func makeRouter(federation: FederationRole? = nil, readmission: ReadmissionDesk? = nil) async throws -> Router<AccordRequestContext> {
         let router = Router(context: AccordRequestContext.self)
         router.add(middleware: LogRequestsMiddleware(.debug))
+        let routeTable = MethodNotAllowedMiddleware<AccordRequestContext>.RouteTable()
+        router.add(middleware: MethodNotAllowedMiddleware(table: routeTable))
         let store = self.store
         router.get("health") { _, _ in
             do {
@@ -109,6 +111,7 @@ public final class AccordNode: Sendable {
         console.readmission = readmission
         console.register(on: router)
         federation?.addMetricsRoute(to: router)
+        routeTable.set(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
         return router
     }
 

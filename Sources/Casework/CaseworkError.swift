@@ -15,12 +15,22 @@ public struct CaseworkError: AccordError, Equatable {
     }
 
 
+    /// Problems that no schema can state: the value is well-formed but impossible today or
+    /// against other fields (HTTP 422, not 400).
+    public static let semanticCodes: Set<String> = [
+        "casework.date_in_future", "casework.date_implausible", "casework.date_not_in_calendar", "casework.invalid_date_range",
+        "casework.person_already_linked", "casework.person_not_in_case",
+    ]
+
     /// Wraps the problems found by a validator; the first error's code becomes the error's code.
+    /// Only semantic problems (`semanticCodes`) make it unprocessable (422); a malformed value
+    /// among them makes it invalid input (400).
     public static func invalid(_ diagnostics: [Diagnostic]) -> CaseworkError {
         let errors = diagnostics.filter { $0.severity == .error }
-        let first = errors.first ?? Diagnostic(code: "casework.invalid_input", message: "invalid input")
+        let malformed = errors.filter { !semanticCodes.contains($0.code) }
+        let first = malformed.first ?? errors.first ?? Diagnostic(code: "casework.invalid_input", message: "invalid input")
         let reason = errors.count > 1 ? "\(first.message) (and \(errors.count - 1) more problem(s))" : first.message
-        return CaseworkError(code: first.code, reason: reason, category: .invalidInput, diagnostics: errors)
+        return CaseworkError(code: first.code, reason: reason, category: malformed.isEmpty && !errors.isEmpty ? .unprocessable : .invalidInput, diagnostics: errors)
     }
 
     public static func personNotFound(_ id: String) -> CaseworkError {
@@ -67,8 +77,8 @@ public struct CaseworkError: AccordError, Equatable {
     public static func caseNumberCheckFailed(_ text: String) -> CaseworkError {
         CaseworkError(
             code: "casework.case_number_check_failed",
-            reason: "the check character of '\(text.prefix(40))' does not match: the number was probably mistyped",
-            category: .invalidInput
+            reason: "no case has the number '\(text.prefix(40))': its check character does not match, so it was probably mistyped",
+            category: .notFound
         )
     }
 

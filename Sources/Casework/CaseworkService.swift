@@ -147,6 +147,13 @@ public struct CaseworkService: Sendable {
     public func searchPersons(name: String?, documentNumber: String?, limit: Int = 50, by caller: Caller) async throws -> [Person] {
         let tokens = TextFolding.tokens(name ?? "")
         let number = documentNumber.map(TextFolding.documentNumber).flatMap { $0.isEmpty ? nil : $0 }
+        // A criterion that is given but holds nothing to search for is a mistake, not "any".
+        if let name, !name.isEmpty, tokens.isEmpty {
+            throw CaseworkError.invalid([Diagnostic(code: "casework.invalid_search", message: "name: give at least one letter or digit", path: "name")])
+        }
+        if let documentNumber, !documentNumber.isEmpty, number == nil {
+            throw CaseworkError.invalid([Diagnostic(code: "casework.invalid_document_number", message: "documentNumber: give at least one letter A–Z or digit", path: "documentNumber")])
+        }
         guard !tokens.isEmpty || number != nil else {
             throw CaseworkError(
                 code: "casework.search_criteria_missing",
@@ -155,7 +162,7 @@ public struct CaseworkService: Sendable {
             )
         }
         guard tokens.count <= 8 else {
-            throw CaseworkError(code: "casework.search_too_broad", reason: "a name search takes at most 8 words", category: .invalidInput)
+            throw CaseworkError(code: "casework.search_too_broad", reason: "a name search takes at most 8 words", category: .unprocessable)
         }
         try await authorize(caller, .viewPerson, [], .search, "person", "query", personal: true)
         var found = try await persons.search(PersonQuery(nameTokens: tokens, documentNumber: number, limit: min(max(limit, 1), 200)))
@@ -209,7 +216,10 @@ public struct CaseworkService: Sendable {
         for (index, party) in parties.enumerated() where found[party.personID] == nil {
             v.fail("casework.unknown_person", "no person with ID \(party.personID)", at: index == 0 ? "principalPersonID" : "parties[\(index - 1)].personID")
         }
-        try v.finish()
+        // A reference to a person who is not there: not found (404), as a read of them would be.
+        if let first = v.diagnostics.first {
+            throw CaseworkError(code: first.code, reason: first.message, category: .notFound, diagnostics: v.diagnostics)
+        }
     }
 
     public func caseRecord(_ number: CaseNumber, by caller: Caller) async throws -> Case {

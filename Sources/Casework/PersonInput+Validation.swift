@@ -24,17 +24,16 @@ extension PersonInput {
                 natives.append(ScriptedName(script: script, given: nativeGiven, family: nativeFamily))
             }
         }
-        let dateOfBirth = v.parsed(dateOfBirth, at: "dateOfBirth", code: "casework.invalid_date",
-                                   expected: "a date (YYYY, YYYY-MM or YYYY-MM-DD)", PartialDate.init)
+        let dateOfBirth = v.partialDate(dateOfBirth, at: "dateOfBirth")
         if let dateOfBirth {
             if dateOfBirth.earliest > today {
                 v.fail("casework.date_in_future", "dateOfBirth lies in the future", at: "dateOfBirth")
             } else if dateOfBirth.year < today.year - 130 {
-                v.fail("casework.invalid_date", "dateOfBirth is more than 130 years ago", at: "dateOfBirth")
+                v.fail("casework.date_implausible", "dateOfBirth is more than 130 years ago", at: "dateOfBirth")
             }
         }
         let placeOfBirth = v.text(placeOfBirth, at: "placeOfBirth", maxLength: 120)
-        let sex = v.parsed(sex, at: "sex", code: "casework.invalid_sex", expected: "F, M or X") { Sex(rawValue: $0.uppercased()) }
+        let sex = v.parsed(sex, at: "sex", code: "casework.invalid_sex", expected: "F, M or X") { Sex(rawValue: $0) }
         let nationality = v.country(nationality, at: "nationality")
         var documents: [IdentityDocument] = []
         for (index, document) in (identityDocuments ?? []).enumerated() {

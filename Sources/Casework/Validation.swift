@@ -12,17 +12,19 @@ struct Validation {
 
     /// Free text: trimmed, no control characters, bounded length. Empty counts as absent.
     mutating func text(_ value: String?, at path: String, required: Bool = false, maxLength: Int = 200) -> String? {
-        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-        if trimmed.isEmpty {
-            if required { fail("casework.missing_field", "\(path) is required", at: path) }
-            return nil
-        }
-        if trimmed.count > maxLength {
+        // Length in Unicode code points of the value as sent, and control characters anywhere in
+        // it: the rules a JSON Schema (`maxLength`, a character class) states the same way.
+        if let value, value.unicodeScalars.count > maxLength {
             fail("casework.text_too_long", "\(path) is longer than \(maxLength) characters", at: path)
             return nil
         }
-        if trimmed.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
+        if let value, value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }) {
             fail("casework.invalid_text", "\(path) contains control characters", at: path)
+            return nil
+        }
+        let trimmed = value?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        if trimmed.isEmpty {
+            if required { fail("casework.missing_field", "\(path) is required", at: path) }
             return nil
         }
         return trimmed
@@ -48,15 +50,33 @@ struct Validation {
         parsed(value, at: path, required: required, code: "casework.invalid_country_code", expected: "an ISO 3166-1 alpha-3 country code", CountryCode.init)
     }
 
+    /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: malformed text is `casework.invalid_date`, a
+    /// well-formed month or day outside the calendar `casework.date_not_in_calendar`.
+    mutating func partialDate(_ value: String?, at path: String) -> PartialDate? {
+        guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        if let date = PartialDate(raw) { return date }
+        let parts = raw.split(separator: "-", omittingEmptySubsequences: false)
+        let shaped = (1...3).contains(parts.count) && parts[0].count == 4 && parts.dropFirst().allSatisfy { $0.count == 2 }
+            && parts.allSatisfy { $0.allSatisfy { $0.isASCII && $0.isNumber } }
+        fail(shaped ? "casework.date_not_in_calendar" : "casework.invalid_date", "\(path): '\(raw.prefix(40))' is not \(shaped ? "a date of the calendar" : "a date (YYYY, YYYY-MM or YYYY-MM-DD)")", at: path)
+        return nil
+    }
+
+    /// A `YYYY-MM-DD` date. Malformed text is `casework.invalid_date`; a well-formed day that is
+    /// not in the calendar (30 February) is `casework.date_not_in_calendar`.
     mutating func calendarDate(_ value: String?, at path: String) -> CalendarDate? {
-        parsed(value, at: path, code: "casework.invalid_date", expected: "a valid date (YYYY-MM-DD)", CalendarDate.init)
+        guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        if let date = CalendarDate(raw) { return date }
+        let shaped = raw.utf8.count == 10 && raw.enumerated().allSatisfy { index, character in [4, 7].contains(index) ? character == "-" : character.isASCII && character.isNumber }
+        fail(shaped ? "casework.date_not_in_calendar" : "casework.invalid_date", "\(path): '\(raw.prefix(40))' is not \(shaped ? "a day of the calendar" : "a valid date (YYYY-MM-DD)")", at: path)
+        return nil
     }
 
     mutating func enumeration<E: RawRepresentable & CaseIterable>(
         _ value: String?, _ type: E.Type, at path: String, required: Bool = false, code: String
     ) -> E? where E.RawValue == String {
         let allowed = E.allCases.map(\.rawValue).joined(separator: ", ")
-        return parsed(value, at: path, required: required, code: code, expected: "one of \(allowed)") { E(rawValue: $0.lowercased()) ?? E(rawValue: $0) }
+        return parsed(value, at: path, required: required, code: code, expected: "one of \(allowed)") { E(rawValue: $0) }
     }
 
     func finish() throws(CaseworkError) {

@@ -48,8 +48,10 @@ import Testing
         Probe(.post, "/api/v1/cases", json: #"{"type": "asylum", "office": "HQ", "principalPersonID": "{person}", "priority": "high"}"#, 400, "api.unknown_member"),
         Probe(.patch, "/api/v1/cases/{case}", json: #"{"status": "in_progress", "expectedVersion": 1, "statsu": "x"}"#, 400, "api.unknown_member"),
         Probe(.get, "/api/v1/cases?personID=not-a-person", 400, "casework.invalid_id"),
-        Probe(.post, "/api/v1/persons", json: #"{"name": {"family": "Karimi"}, "dateOfBirth": "1987-02-30"}"#, 400, "casework.invalid_date"),
-        Probe(.post, "/api/v1/persons", json: #"{"name": {"family": "Karimi"}, "dateOfBirth": "2999-01-01"}"#, 400, "casework.date_in_future"),
+        Probe(.post, "/api/v1/persons", json: #"{"name": {"family": "Karimi"}, "dateOfBirth": "1987-02-30"}"#, 422, "casework.date_not_in_calendar"),
+        Probe(.post, "/api/v1/persons", json: #"{"name": {"family": "Karimi"}, "dateOfBirth": "1987-2-3"}"#, 400, "casework.invalid_date"),
+        Probe(.post, "/api/v1/persons", json: #"{"name": {"family": "Karimi"}, "nationality": null}"#, 400, "api.invalid_json"),
+        Probe(.post, "/api/v1/persons", json: #"{"name": {"family": "Karimi"}, "dateOfBirth": "2999-01-01"}"#, 422, "casework.date_in_future"),
         Probe(.post, "/api/v1/persons", json: #"{"name": {"family": ""}}"#, 400, "casework.missing_field"),
         Probe(.post, "/api/v1/persons", json: #"{"name": {"family": "Karimi"}, "identityDocuments": [{"kind": "passport", "number": "P1", "issuingCountry": "AFG", "issuedOn": "2020-01-01", "expiresOn": "2019-01-01"}]}"#, 400, "casework.invalid_document_number"),
         Probe(.post, "/api/v1/persons", json: "{\"name\": {\"family\": \"" + String(repeating: "A", count: 1_100_000) + "\"}}", 413, "api.payload_too_large"),
@@ -62,12 +64,16 @@ import Testing
         Probe(.put, "/api/v1/persons/{person}", json: #"{"name": {"family": "Karimi"}, "expectedVersion": 9}"#, 409, "casework.version_conflict"),
         Probe(.post, "/api/v1/cases", json: #"{"type": "tourism", "office": "HQ", "principalPersonID": "{person}"}"#, 400, "casework.invalid_case_type"),
         Probe(.post, "/api/v1/cases", json: #"{"type": "asylum", "office": "H Q!", "principalPersonID": "{person}"}"#, 400, "casework.invalid_office"),
-        Probe(.post, "/api/v1/cases", json: #"{"type": "asylum", "office": "HQ", "principalPersonID": "{ghost}"}"#, 400, "casework.unknown_person"),
+        Probe(.post, "/api/v1/cases", json: #"{"type": "asylum", "office": "HQ", "principalPersonID": "{ghost}"}"#, 404, "casework.unknown_person"),
         Probe(.post, "/api/v1/cases", json: #"{"type": "asylum", "office": "HQ"}"#, 400, "casework.missing_field"),
         Probe(.get, "/api/v1/cases?type=tourism", 400, "casework.invalid_case_type"),
         Probe(.get, "/api/v1/cases?limit=abc", 400, "api.invalid_parameter"),
         Probe(.get, "/api/v1/cases?offset=-1", 400, "api.invalid_parameter"),
-        Probe(.get, "/api/v1/cases/{wrongcheck}", 400, "casework.case_number_check_failed"),
+        Probe(.get, "/api/v1/cases/{wrongcheck}", 404, "casework.case_number_check_failed"),
+        Probe(.get, "/api/v1/cases/{caselower}", 400, "casework.invalid_case_number"),
+        Probe(.get, "/api/v1/cases?office=HQ&ofice=x", 400, "api.unknown_parameter"),
+        Probe(.get, "/api/v1/cases?limit=", 400, "api.invalid_parameter"),
+        Probe(HTTPRequest.Method("TRACE")!, "/health", 405, "api.method_not_allowed"),
         Probe(.get, "/api/v1/cases/ASY-2026-1", 400, "casework.invalid_case_number"),
         Probe(.get, "/api/v1/cases/ASY-2026-000999-{check999}", 404, "casework.case_not_found"),
         Probe(.patch, "/api/v1/cases/{case}", json: #"{"status": "decided", "expectedVersion": 1}"#, 409, "casework.invalid_status_transition"),
@@ -78,7 +84,7 @@ import Testing
         Probe(.post, "/api/v1/cases/{case}/parties", json: #"{"personID": "{ghost}", "role": "family_member"}"#, 404, "casework.person_not_found"),
         Probe(.post, "/api/v1/cases/{case}/notes", json: #"{"text": "   "}"#, 400, "casework.missing_field"),
         Probe(.post, "/api/v1/cases/{case}/notes", json: "{\"text\": \"" + String(repeating: "x", count: 10_001) + "\"}", 400, "casework.text_too_long"),
-        Probe(.post, "/api/v1/cases/{wrongcheck}/notes", json: #"{"text": "hello"}"#, 400, "casework.case_number_check_failed"),
+        Probe(.post, "/api/v1/cases/{wrongcheck}/notes", json: #"{"text": "hello"}"#, 404, "casework.case_number_check_failed"),
         Probe(.post, "/api/v1/cases/{case}/documents?kind=passport", bytes: Array("<script>alert(1)</script>".utf8), contentType: "text/html", 415, "casework.media_type_not_allowed"),
         Probe(.post, "/api/v1/cases/{case}/documents?kind=passport", bytes: [0x4D, 0x5A, 0x90, 0x00], contentType: "application/pdf", 415, "casework.document_content_mismatch"),
         Probe(.post, "/api/v1/cases/{case}/documents?kind=passport", bytes: Fixtures.pdf + [UInt8](repeating: 0x20, count: 4096), contentType: "application/pdf", 413, "casework.document_too_large"),
@@ -88,7 +94,8 @@ import Testing
         Probe(.get, "/api/v1/documents/{ghost}", 404, "casework.document_not_found"),
         Probe(.get, "/api/v1/documents/{ghost}/content", 404, "casework.document_not_found"),
         Probe(.get, "/api/v1/nothing-here", 404, "api.not_found"),
-        Probe(.delete, "/api/v1/cases/{case}", 404, "api.not_found"),
+        Probe(.delete, "/api/v1/cases/{case}", 405, "api.method_not_allowed"),
+        Probe(.put, "/api/v1/cases", json: "{}", 405, "api.method_not_allowed"),
     ]
 
     @Test(arguments: TestDatabase.all)
@@ -108,6 +115,7 @@ import Testing
                     func fill(_ text: String) -> String {
                         text.replacingOccurrences(of: "{case}", with: record.number.text)
                             .replacingOccurrences(of: "{wrongcheck}", with: wrongCheck)
+                            .replacingOccurrences(of: "{caselower}", with: record.number.text.lowercased())
                             .replacingOccurrences(of: "{check999}", with: check999)
                             .replacingOccurrences(of: "{person}", with: person.id.rawValue)
                             .replacingOccurrences(of: "{ghost}", with: UUID().uuidString.lowercased())

@@ -24,10 +24,11 @@ import Testing
             _ = try input.validated(today: today)
             Issue.record("expected a validation error")
         } catch {
-            #expect(error.code == "casework.invalid_date")
+            // The first malformed value names the error (400); a day outside the calendar alone would be 422.
+            #expect(error.code == "casework.invalid_sex" && error.category == .invalidInput)
             let found = Set(error.diagnostics.map { "\($0.path ?? ""):\($0.code)" })
             #expect(found == [
-                "dateOfBirth:casework.invalid_date", "sex:casework.invalid_sex", "nationality:casework.invalid_country_code",
+                "dateOfBirth:casework.date_not_in_calendar", "sex:casework.invalid_sex", "nationality:casework.invalid_country_code",
                 "identityDocuments[0].kind:casework.invalid_document_kind", "identityDocuments[0].number:casework.invalid_document_number",
                 "identityDocuments[0].issuingCountry:casework.invalid_country_code",
             ])
@@ -37,6 +38,21 @@ import Testing
     @Test func datesOfBirthInTheFutureAreRefused() {
         #expect(throws: CaseworkError(code: "casework.date_in_future", reason: "", category: .invalidInput)) {
             try Fixtures.person(dateOfBirth: "2026-04").validated(today: today)
+        }
+        // Well-formed but impossible: unprocessable (422), not malformed (400).
+        for (date, code) in [("2026-04", "casework.date_in_future"), ("1987-02-30", "casework.date_not_in_calendar"), ("1850", "casework.date_implausible")] {
+            do {
+                _ = try Fixtures.person(dateOfBirth: date).validated(today: today)
+                Issue.record("\(date) was accepted")
+            } catch {
+                #expect(error.code == code && error.category == .unprocessable, "\(date): \(error.code) \(error.category)")
+            }
+        }
+        do {
+            _ = try Fixtures.person(dateOfBirth: "1987-2-3").validated(today: today)
+            Issue.record("a malformed date was accepted")
+        } catch {
+            #expect(error.code == "casework.invalid_date" && error.category == .invalidInput)
         }
     }
 

@@ -158,7 +158,7 @@ import Testing
             let ghost = Person.ID()
             var input = Fixtures.caseInput(principal: person)
             input.parties = [PartyInput(personID: ghost.rawValue, role: "family_member")]
-            await #expect(throws: CaseworkError(code: "casework.unknown_person", reason: "", category: .invalidInput)) {
+            await #expect(throws: CaseworkError(code: "casework.unknown_person", reason: "", category: .notFound)) {
                 try await service.openCase(input, by: .system)
             }
             input.parties = [PartyInput(personID: person.id.rawValue, role: "principal")]
