@@ -19,6 +19,9 @@ public struct CaseworkAPI: Sendable {
     /// token's scopes. No or a bad token: `identity.unauthenticated` (401).
     func caller(_ request: Request) async throws -> Caller {
         guard let token = request.bearerToken else { throw IdentityError.unauthenticated }
+        if let purpose = request.headers[.accordPurpose], purpose.unicodeScalars.count > 200 {
+            throw APIError.invalidParameter("X-Accord-Purpose", "a purpose of at most 200 characters")
+        }
         return try await authenticator.caller(token: token, origin: request.origin, purpose: request.purpose)
     }
 

@@ -56,3 +56,15 @@ public enum ExternalTool {
         return url
     }
 }
+
+extension ExternalTool {
+    /// `run` on a thread of its own, so that a long-running tool does not hold one of the few
+    /// cooperative threads a live server in the same process needs.
+    public static func runDetached(_ name: String, _ arguments: [String], input: Data? = nil, in directory: URL? = nil) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                continuation.resume(with: Swift.Result { try run(name, arguments, input: input, in: directory) })
+            }
+        }
+    }
+}

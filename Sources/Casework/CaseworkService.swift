@@ -147,9 +147,11 @@ public struct CaseworkService: Sendable {
     public func searchPersons(name: String?, documentNumber: String?, limit: Int = 50, by caller: Caller) async throws -> [Person] {
         let tokens = TextFolding.tokens(name ?? "")
         let number = documentNumber.map(TextFolding.documentNumber).flatMap { $0.isEmpty ? nil : $0 }
-        // A criterion that is given but holds nothing to search for is a mistake, not "any".
-        if let name, !name.isEmpty, tokens.isEmpty {
-            throw CaseworkError.invalid([Diagnostic(code: "casework.invalid_search", message: "name: give at least one letter or digit", path: "name")])
+        // A name of no letters or digits names nobody: nothing is found (never "everyone").
+        if let name, !name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, tokens.isEmpty, documentNumber?.isEmpty ?? true {
+            try await authorize(caller, .viewPerson, [], .search, "person", "query", personal: true)
+            try await audit.record([caller.event(.search, "person", "query")])
+            return []
         }
         if let documentNumber, !documentNumber.isEmpty, number == nil {
             throw CaseworkError.invalid([Diagnostic(code: "casework.invalid_document_number", message: "documentNumber: give at least one letter A–Z or digit", path: "documentNumber")])

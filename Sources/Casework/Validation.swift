@@ -36,7 +36,9 @@ struct Validation {
         _ parse: (String) -> T?
     ) -> T? {
         guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
-            if required { fail("casework.missing_field", "\(path) is required", at: path) }
+            // Absent is absent; present but empty is a value that does not parse (an empty
+            // country or date is no country or date), unless the field is simply required.
+            if required { fail("casework.missing_field", "\(path) is required", at: path) } else if value != nil { fail(code, "\(path) is empty: leave it out or give \(expected)", at: path) }
             return nil
         }
         guard let result = parse(raw) else {
@@ -53,7 +55,10 @@ struct Validation {
     /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`: malformed text is `casework.invalid_date`, a
     /// well-formed month or day outside the calendar `casework.date_not_in_calendar`.
     mutating func partialDate(_ value: String?, at path: String) -> PartialDate? {
-        guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+            if value != nil { fail("casework.invalid_date", "\(path) is empty: leave it out or give a date (YYYY, YYYY-MM or YYYY-MM-DD)", at: path) }
+            return nil
+        }
         if let date = PartialDate(raw) { return date }
         let parts = raw.split(separator: "-", omittingEmptySubsequences: false)
         let shaped = (1...3).contains(parts.count) && parts[0].count == 4 && parts.dropFirst().allSatisfy { $0.count == 2 }
@@ -65,7 +70,10 @@ struct Validation {
     /// A `YYYY-MM-DD` date. Malformed text is `casework.invalid_date`; a well-formed day that is
     /// not in the calendar (30 February) is `casework.date_not_in_calendar`.
     mutating func calendarDate(_ value: String?, at path: String) -> CalendarDate? {
-        guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+        guard let raw = value?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+            if value != nil { fail("casework.invalid_date", "\(path) is empty: leave it out or give a date (YYYY-MM-DD)", at: path) }
+            return nil
+        }
         if let date = CalendarDate(raw) { return date }
         let shaped = raw.utf8.count == 10 && raw.enumerated().allSatisfy { index, character in [4, 7].contains(index) ? character == "-" : character.isASCII && character.isNumber }
         fail(shaped ? "casework.date_not_in_calendar" : "casework.invalid_date", "\(path): '\(raw.prefix(40))' is not \(shaped ? "a day of the calendar" : "a valid date (YYYY-MM-DD)")", at: path)

@@ -36,8 +36,14 @@ import Testing
             #expect(try await service.searchPersons(name: nil, documentNumber: "fk7654321", by: .system).map(\.id) == [olena.id])
             #expect(try await service.searchPersons(name: "olena", documentNumber: "P01234567", by: .system).isEmpty)
             await #expect(throws: CaseworkError(code: "casework.search_criteria_missing", reason: "", category: .invalidInput)) {
+                try await service.searchPersons(name: "  ", documentNumber: nil, by: .system)
+            }
+            // A document number of no letters or digits is a mistake, not "any number".
+            await #expect(throws: CaseworkError(code: "casework.invalid_document_number", reason: "", category: .invalidInput)) {
                 try await service.searchPersons(name: "  ", documentNumber: "--", by: .system)
             }
+            // A name of no letters or digits names nobody.
+            #expect(try await service.searchPersons(name: "!?", documentNumber: nil, by: .system).isEmpty)
         }
     }
 
