@@ -44,6 +44,9 @@ public final class AccordNode: Sendable {
             let applied = try await Migrator(store: store).migrate(logger: logger)
             if !applied.isEmpty { logger.info("database schema updated", metadata: ["migrations": "\(applied)"]) }
             let cipher = try await openCipher(configuration, store: store, create: !existing)
+            // A command that may write initialises the installation's own keys with its database,
+            // so that `audit verify` works after the first `users add`, before any `node serve`.
+            if !existing { _ = try NodeKeys.loadOrCreate(in: configuration.dataDirectory) }
             return AccordNode(configuration: configuration, store: store, cipher: cipher,
                               service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids), logger: logger)
         } catch {
