@@ -207,6 +207,9 @@ class Flow:
 
         # Morocco decides; the proposer cannot approve; the supervisor does.
         self.wait_status(morocco, case_morocco, "pending")
+        # Nothing is preselected: the officer chooses.
+        assert not morocco.find_element(By.CSS_SELECTOR, "input[name=outcome][value=accept]").is_selected()
+        morocco.find_element(By.CSS_SELECTOR, "input[name=outcome][value=accept]").click()
         self.submit(morocco, "decide")
         self.no_error(morocco)
         assert "awaiting approval" in morocco.find_element(By.ID, "proposed-decision").text

@@ -101,15 +101,17 @@ import X509
             client.closeIdleConnections()
         }
         try await withFederationServer(identity: federation.tls[LiveFederation.hubID]!, trust: federation.trust, clientRoles: [.node],
-                                       lifetime: ConnectionLifetimeConfiguration(idleTimeout: .seconds(60), maximumAge: .milliseconds(2_500)), routes: routes) { server in
+                                       lifetime: ConnectionLifetimeConfiguration(idleTimeout: .seconds(60), maximumAge: .seconds(3)), routes: routes) { server in
             let client = try federation.client(LiveFederation.belgium)
             var ports: [String] = []
-            for _ in 0..<10 {
+            for _ in 0..<12 {
                 ports.append(try await port(client, server))
                 try await Task.sleep(for: .milliseconds(400))
             }
+            // 4.8 s of requests: at least one connection ended at its age, and connections were
+            // reused while young (on a loaded machine the first handshake eats into its age).
             #expect(Set(ports).count >= 2, "a connection outlived its maximum age: \(ports)")
-            #expect(ports[0] == ports[1], "\(ports)")  // but it was kept alive while young
+            #expect(zip(ports, ports.dropFirst()).contains { $0 == $1 }, "no connection was kept alive: \(ports)")
             client.closeIdleConnections()
         }
     }
