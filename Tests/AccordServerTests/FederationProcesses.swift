@@ -78,11 +78,18 @@ final class AccordProcess: @unchecked Sendable {
 
     deinit { kill9() }
 
-    /// Runs an `accord` command to its end; returns its exit status and standard output.
-    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+    /// Runs an `accord` command to its end (in `directory`, with `environment` changed: nil
+    /// removes a variable); returns its exit status and standard and error output.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String?] = [:]) throws -> (status: Int32, output: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (key, value) in environment { env[key] = value }
+            process.environment = env
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

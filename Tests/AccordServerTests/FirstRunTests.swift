@@ -12,24 +12,12 @@ import Testing
         let output: String
     }
 
+    /// The built binary in `directory`, without the environment that would point it elsewhere.
     func accord(_ arguments: [String], in directory: URL, environment: [String: String] = [:]) throws -> Run {
-        let process = Process()
-        process.executableURL = AccordProcess.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        var env = ProcessInfo.processInfo.environment
-        env["ACCORD_PROFILES"] = nil
-        env["ACCORD_DATA_DIR"] = nil
-        env["ACCORD_DATABASE_URL"] = nil
+        var env: [String: String?] = ["ACCORD_PROFILES": nil, "ACCORD_DATA_DIR": nil, "ACCORD_DATABASE_URL": nil]
         for (key, value) in environment { env[key] = value }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let run = try AccordProcess.run(arguments, in: directory, environment: env)
+        return Run(status: run.status, output: run.output)
     }
 
     @Test func theShippedProfilesAreFoundOutsideTheRepository() throws {
