@@ -46,7 +46,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
                 throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set but PostgreSQL tests are required")
             }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
-            let small = StoreConfiguration(postgresConnectionsPerEventLoop: 2)
+            // Few connections per test (many tests run at once against one server), and a patient
+            // wait for one: on a loaded 2-core machine a burst of writers queues for seconds.
+            let small = StoreConfiguration(postgresConnectionsPerEventLoop: 2, requestTimeoutSeconds: 60)
             let admin = try await SQLStore.open(.postgres(url: url), configuration: small, logger: logger)
             try await admin.database.raw("CREATE SCHEMA \(ident: schema)").run()
             let store: SQLStore

@@ -131,6 +131,27 @@ import Testing
         }
     }
 
+    /// An upload without a valid token is refused before its body is read: 401 even for a body
+    /// over the document limit (reading it first answered 413 and buffered up to the limit).
+    @Test(arguments: TestDatabase.all)
+    func uploadsCheckTheTokenBeforeTheBody(_ database: TestDatabase) async throws {
+        var configuration = NodeConfiguration()
+        configuration.documents = .init(maximumBytes: 4096)
+        try await database.withNode(configuration: configuration) { node in
+            let person = try await node.service.registerPerson(Fixtures.person(), by: .system)
+            let record = try await node.service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            let before = try await Fixtures.rowCounts(node.store)
+            try await node.withClient { client in
+                let huge = Fixtures.pdf + [UInt8](repeating: 0x20, count: 64 * 1024)
+                for user in [nil, "nobody"] as [String?] {
+                    let reply = try await client.call(.post, "/api/v1/cases/\(record.number.text)/documents?kind=passport", bytes: huge, contentType: "application/pdf", user: user)
+                    #expect(reply.status == .unauthorized && reply.errorCode == "identity.unauthenticated", "\(user ?? "no token"): \(reply.status)")
+                }
+            }
+            #expect(try await Fixtures.rowCounts(node.store) == before)
+        }
+    }
+
     /// Random corruptions of valid bodies: never a 5xx, and a refused request writes nothing.
     @Test(arguments: TestDatabase.all)
     func mutatedBodiesNeverCauseServerErrors(_ database: TestDatabase) async throws {
