@@ -293,6 +293,13 @@ extension CaseworkConsole {
             )
         }
         let proposal = rm.proposedDecision
+        // A transfer is confirmed after the notified departure, with a travel document: until
+        // then the page says what it waits for instead of offering a button that is refused.
+        let departure = rm.transfer.flatMap { Timestamp.parse($0.departure) }
+        let transferDue = rm.travelDocument != nil && (departure.map { desk.clock.now >= $0 } ?? true)
+        let transferWaiting: String? = requesting && state == .transferNotified && !transferDue
+            ? (rm.travelDocument == nil ? t["transfer_waits_document"] : departure.map { (t["transfer_waits_departure"] ?? "") + " " + ConsoleFormat.dateTime($0) })
+            : nil
         let page = ReadmissionCasePage(
             nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: t, csrf: session.csrfToken, id: rm.id.rawValue, reference: rm.reference,
             person: rm.personName, status: t["status_\(state.rawValue)"] ?? state.rawValue, statusCode: state.rawValue,
@@ -309,7 +316,8 @@ extension CaseworkConsole {
             canAnswer: requesting && state == .informationRequested,
             canConfirmInterview: requesting && state == .interviewProposed,
             canNotifyTransfer: requesting && state.isAccepted && state != .transferred && state != .transferNotified,
-            canConfirmTransfer: requesting && state == .transferNotified,
+            canConfirmTransfer: requesting && state == .transferNotified && transferDue,
+            transferWaiting: transferWaiting,
             canWithdraw: requesting && !state.isClosed,
             canRevise: requesting && (state == .rejected || state.awaitsReply),
             evidenceKinds: ((view.profile?.proofEvidence ?? []) + (view.profile?.primaFacieEvidence ?? [])).map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: false) },

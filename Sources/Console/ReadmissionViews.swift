@@ -51,7 +51,10 @@ struct ReadmissionCasePage {
     let message: Message?
     // What this user may do now, on this side.
     let canVerify, canRequestInformation, canProposeInterview, canRecordInterview, canClaimExtension, canDecide, canApprove, canIssueDocument: Bool
-    let canAnswer, canConfirmInterview, canNotifyTransfer, canConfirmTransfer, canWithdraw, canRevise: Bool
+    let canAnswer, canConfirmInterview, canNotifyTransfer, canConfirmTransfer: Bool
+    /// Why the transfer cannot be confirmed yet (shown instead of the button).
+    let transferWaiting: String?
+    let canWithdraw, canRevise: Bool
     let evidenceKinds: [Option]
     let proposedDecision: String?
     let questions: [String]
