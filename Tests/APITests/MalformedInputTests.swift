@@ -100,11 +100,7 @@ import Testing
 
     @Test(arguments: TestDatabase.all)
     func everyBadRequestGetsAStableCodeAndChangesNothing(_ database: TestDatabase) async throws {
-        var configuration = NodeConfiguration()
-        configuration.documents = .init(maximumBytes: 4096)
-        try await database.withNode(configuration: configuration) { node in
-            let person = try await node.service.registerPerson(Fixtures.person(), by: .system)
-            let record = try await node.service.openCase(Fixtures.caseInput(principal: person), by: .system)
+        try await Self.withSmallDocumentLimit(database) { node, person, record in
             let text = record.number.text
             let wrongCheck = String(text.dropLast()) + (text.last == "1" ? "2" : "1")
             let check999 = String(CaseNumber(type: .asylum, year: 2026, sequence: 999)!.checkCharacter)
@@ -131,15 +127,22 @@ import Testing
         }
     }
 
-    /// An upload without a valid token is refused before its body is read: 401 even for a body
-    /// over the document limit (reading it first answered 413 and buffered up to the limit).
-    @Test(arguments: TestDatabase.all)
-    func uploadsCheckTheTokenBeforeTheBody(_ database: TestDatabase) async throws {
+    /// A node whose documents may be at most 4 KiB, with one person and their case.
+    static func withSmallDocumentLimit(_ database: TestDatabase, _ body: (AccordNode, Person, Case) async throws -> Void) async throws {
         var configuration = NodeConfiguration()
         configuration.documents = .init(maximumBytes: 4096)
         try await database.withNode(configuration: configuration) { node in
             let person = try await node.service.registerPerson(Fixtures.person(), by: .system)
             let record = try await node.service.openCase(Fixtures.caseInput(principal: person), by: .system)
+            try await body(node, person, record)
+        }
+    }
+
+    /// An upload without a valid token is refused before its body is read: 401 even for a body
+    /// over the document limit (reading it first answered 413 and buffered up to the limit).
+    @Test(arguments: TestDatabase.all)
+    func uploadsCheckTheTokenBeforeTheBody(_ database: TestDatabase) async throws {
+        try await Self.withSmallDocumentLimit(database) { node, person, record in
             let before = try await Fixtures.rowCounts(node.store)
             try await node.withClient { client in
                 let huge = Fixtures.pdf + [UInt8](repeating: 0x20, count: 64 * 1024)
