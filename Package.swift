@@ -70,7 +70,7 @@ let package = Package(
             path: "Profiles",
             exclude: ["README.md", "federation", "schemas"],
             sources: ["DefaultProfiles.swift"],
-            resources: [.copy("agreements"), .copy("access")],
+            resources: [.copy("agreements"), .copy("access"), .copy("workflows")],
             swiftSettings: swiftSettings
         ),
 

@@ -9,4 +9,6 @@ public enum DefaultProfiles {
     public static var agreements: URL? { Bundle.module.url(forResource: "agreements", withExtension: nil) }
     /// The folder of the shipped access policy (roles.yaml).
     public static var access: URL? { Bundle.module.url(forResource: "access", withExtension: nil) }
+    /// The folder of the shipped workflows (one per case type) and office calendars.
+    public static var workflows: URL? { Bundle.module.url(forResource: "workflows", withExtension: nil) }
 }

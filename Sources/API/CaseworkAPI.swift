@@ -31,6 +31,7 @@ public struct CaseworkAPI: Sendable {
         registerPersons(on: api)
         registerCases(on: api)
         registerDocuments(on: api)
+        registerWorkflow(on: api)
     }
 
     // MARK: Persons
@@ -81,7 +82,7 @@ public struct CaseworkAPI: Sendable {
             return try JSONResponse.make(try await service.openCase(input, by: try await caller(request)), status: .created)
         }
         api.get("cases") { request, _ in
-            try request.requireOnlyQuery(["type", "status", "office", "assignedOfficer", "personID", "limit", "offset"])
+            try request.requireOnlyQuery(["type", "state", "open", "sort", "office", "assignedOfficer", "personID", "limit", "offset"])
             let filter = try CaseFilter(request: request)
             return try JSONResponse.make(CaseList(page: try await service.listCases(filter, by: try await caller(request)), filter: filter))
         }
@@ -178,7 +179,11 @@ extension CaseFilter {
     init(request: Request) throws {
         self.init(
             type: try request.query("type", code: "casework.invalid_case_type", expected: "a case type") { CaseType(rawValue: $0) },
-            status: try request.query("status", code: "casework.invalid_status", expected: "a case status") { CaseStatus(rawValue: $0) },
+            state: try request.query("state", code: "casework.invalid_state", expected: "a workflow state (a–z, 0–9, _)") { text in
+                text.range(of: "^[a-z][a-z0-9_]{0,39}$", options: .regularExpression) == nil ? nil : text
+            },
+            open: try request.query("open", code: "casework.invalid_flag", expected: "true or false") { ["true": true, "false": false][$0] },
+            sort: try request.query("sort", code: "casework.invalid_sort", expected: "newest, oldest, deadline or updated") { CaseFilter.Sort(rawValue: $0) } ?? .newest,
             office: try request.query("office", code: "casework.invalid_office", expected: "an office code", OfficeCode.init),
             assignedOfficer: try request.query("assignedOfficer", code: "casework.invalid_user", expected: "a user name", UserID.init),
             personID: try request.query("personID", code: "casework.invalid_id", expected: "a person ID", Person.ID.init),

@@ -78,7 +78,8 @@ public final class AccordNode: Sendable {
 
     /// The case service over `store`; also used by the demo to seed with its own clock.
     public static func makeService(
-        store: SQLStore, cipher: FieldCipher, configuration: NodeConfiguration, clock: any WallClock, ids: any IdentifierGenerator = RandomIdentifierGenerator()
+        store: SQLStore, cipher: FieldCipher, configuration: NodeConfiguration, clock: any WallClock, ids: any IdentifierGenerator = RandomIdentifierGenerator(),
+        engine: WorkflowEngine? = nil
     ) throws -> CaseworkService {
         CaseworkService(
             persons: SQLPersonRepository(store: store, cipher: cipher),
@@ -86,6 +87,11 @@ public final class AccordNode: Sendable {
             documents: SQLDocumentRepository(store: store, cipher: cipher),
             blobs: FileBlobStore(root: configuration.blobDirectory, store: store, cipher: cipher),
             audit: SQLAuditLog(store: store, clock: clock),
+            tasks: SQLTaskRepository(store: store, cipher: cipher),
+            decisions: SQLDecisionRepository(store: store, cipher: cipher),
+            engine: try engine ?? configuration.workflowEngine(),
+            signer: NodeDecisionSigner(key: try NodeKeys.loadOrCreate(in: configuration.dataDirectory).decisionKey),
+            users: SQLUserRepository(store: store, cipher: cipher),
             clock: clock, ids: ids, documentPolicy: configuration.documents,
             policy: try configuration.accessPolicy()
         )
@@ -130,6 +136,7 @@ public final class AccordNode: Sendable {
             logger: logger
         )
         application.addServices(AuditCheckpointService(log: auditLog, key: keys.auditLogKey, interval: configuration.auditCheckpointInterval, logger: logger))
+        application.addServices(WorkflowTimerService(service: service, interval: .seconds(60), logger: logger))
         return application
     }
 

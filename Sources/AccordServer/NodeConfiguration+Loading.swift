@@ -71,11 +71,13 @@ extension NodeConfiguration {
         }
         configuration.masterKeyPath = reader.string(forKey: "keys.master-file")
         configuration.accessPolicyFile = reader.string(forKey: "access.policy-file")
+        configuration.workflowsDirectory = reader.string(forKey: "workflows.directory")
         if let secure = reader.string(forKey: "console.secure-cookies") {
             guard let value = Bool(secure.lowercased()) else { throw ServerError(code: "config.invalid_value", reason: "console.secure-cookies: '\(secure.prefix(10))' is not true or false") }
             configuration.secureCookies = value
         }
         _ = try configuration.accessPolicy()
+        _ = try configuration.workflowEngine()
         if let seconds = try integer(reader, "audit.checkpoint-seconds", in: 1...86_400) {
             configuration.auditCheckpointInterval = .seconds(seconds)
         }

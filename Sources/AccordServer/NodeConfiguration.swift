@@ -1,5 +1,6 @@
 public import Casework
 public import Identity
+import DefaultProfiles
 import Foundation
 public import Logging
 public import Storage
@@ -25,6 +26,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var sessions: SessionPolicy = SessionPolicy()
     /// A YAML access policy (default: the standard roles, Profiles/access/roles.yaml).
     public var accessPolicyFile: String?
+    /// The folder of workflow files and calendars.yaml (default: $ACCORD_PROFILES/workflows, else
+    /// the workflows shipped with Accord).
+    public var workflowsDirectory: String?
     /// The master key file (default: `<data-dir>/keys/master-keys.json`).
     public var masterKeyPath: String?
     /// How often the audit trail is checkpointed while serving.
@@ -66,6 +70,27 @@ public struct NodeConfiguration: Sendable, Equatable {
             throw ServerError(code: "config.file_not_found", reason: "access policy \(file) does not exist")
         }
         return try AccessPolicyFile.load(String(decoding: data, as: UTF8.self), file: file)
+    }
+
+    /// The folder the workflows are read from.
+    public var workflowsFolder: URL {
+        if let workflowsDirectory { return URL(fileURLWithPath: workflowsDirectory, isDirectory: true) }
+        if let root = ProcessInfo.processInfo.environment["ACCORD_PROFILES"], !root.isEmpty {
+            return URL(fileURLWithPath: root).appendingPathComponent("workflows", isDirectory: true)
+        }
+        return DefaultProfiles.workflows ?? URL(fileURLWithPath: "Profiles/workflows", isDirectory: true)
+    }
+
+    /// The workflows and office calendars; any error in them stops the node (a case must never
+    /// run on a broken procedure).
+    public func workflowEngine() throws -> WorkflowEngine {
+        let roles = Set(try accessPolicy().roles.keys)
+        let (workflows, calendars, problems) = WorkflowProfileFile.loadDirectory(workflowsFolder, roles: roles)
+        let errors = problems.filter { $0.diagnostic.severity == .error }
+        guard errors.isEmpty else {
+            throw ServerError(code: "config.invalid_workflows", reason: errors.map(\.description).joined(separator: "\n"))
+        }
+        return WorkflowEngine(catalog: try WorkflowCatalog(workflows), calendars: calendars)
     }
 
     public var blobDirectory: URL {

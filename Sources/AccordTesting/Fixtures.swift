@@ -1,3 +1,4 @@
+public import Identity
 public import Casework
 public import Foundation
 import SQLKit
@@ -26,6 +27,21 @@ public enum Fixtures {
 
     public static func caseInput(principal: Person, type: CaseType = .asylum, office: String = "HQ-ASYLUM", officer: String? = "a.martin") -> CaseInput {
         CaseInput(type: type.rawValue, office: office, assignedOfficer: officer, title: "Test case", principalPersonID: principal.id.rawValue)
+    }
+
+    /// Officers cases can be assigned to: case officer at every office the tests use, legal
+    /// officer everywhere; and a supervisor at those offices (four eyes). They cannot sign in.
+    public static let officers = ["a.martin", "k.novak", "s.dubois"]
+    public static let supervisor = "h.supervisor"
+    public static let offices = ["HQ-ASYLUM", "HQ", "NORTH-1", "SOUTH-2", "AIRPORT", "APPEALS", "BORDER-EAST"]
+
+    public static func createOfficers(in users: any UserRepository) async throws {
+        let officerGrants = offices.map { RoleGrant(role: "case_officer", office: $0) } + [RoleGrant(role: "legal_officer")]
+        for name in officers + [supervisor] {
+            guard let id = UserID(name), try await users.user(id) == nil else { continue }
+            let grants = name == supervisor ? offices.map { RoleGrant(role: "supervisor", office: $0) } : officerGrants
+            try await users.insert(UserAccount(id: id, displayName: name, grants: grants, passwordHash: "-", createdAt: referenceDate))
+        }
     }
 
     /// The smallest valid PDF header plus some content.

@@ -85,14 +85,15 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
     /// Runs `body` with a case service over a fresh database, a manual clock at `start` and
     /// deterministic identifiers.
     public func withService<T>(
-        start: Date = Fixtures.referenceDate, policy: DocumentPolicy = DocumentPolicy(),
+        start: Date = Fixtures.referenceDate, policy: DocumentPolicy = DocumentPolicy(), engine: WorkflowEngine? = nil,
         _ body: (CaseworkService, ManualWallClock, SQLStore) async throws -> T
     ) async throws -> T {
         try await withStore { store, directory in
             let clock = ManualWallClock(start)
             let cipher = try await Self.cipher(for: store)
             let configuration = NodeConfiguration(dataDirectory: directory.path, documents: policy)
-            let service = try AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: clock)
+            let service = try AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, engine: engine)
+            try await Fixtures.createOfficers(in: SQLUserRepository(store: store, cipher: cipher))
             return try await body(service, clock, store)
         }
     }

@@ -19,6 +19,23 @@ public struct CaseDocument: Identifiable, Sendable, Equatable, Codable {
         case correspondence
         case photo
         case other
+
+        public var label: String {
+            switch self {
+            case .passport: "Passport"
+            case .nationalIDCard: "National ID card"
+            case .residencePermit: "Residence permit"
+            case .travelDocument: "Travel document"
+            case .birthCertificate: "Birth certificate"
+            case .marriageCertificate: "Marriage certificate"
+            case .application: "Application form"
+            case .evidence: "Evidence"
+            case .decision: "Decision"
+            case .correspondence: "Correspondence"
+            case .photo: "Photograph"
+            case .other: "Other"
+            }
+        }
     }
 
     public let id: ID

@@ -13,6 +13,17 @@ public struct CaseHistoryEntry: Identifiable, Sendable, Equatable, Codable {
         case personLinked = "person_linked"
         case noteAdded = "note_added"
         case documentAttached = "document_attached"
+        case transitionRequested = "transition_requested"
+        case transitionRefused = "transition_refused"
+        case fieldsChanged = "fields_changed"
+        case taskCreated = "task_created"
+        case taskChanged = "task_changed"
+        case taskCompleted = "task_completed"
+        case decisionProposed = "decision_proposed"
+        case decisionApproved = "decision_approved"
+        case decisionReturned = "decision_returned"
+        case deadlineReminder = "deadline_reminder"
+        case deadlineExpired = "deadline_expired"
     }
 
     public let id: ID

@@ -58,12 +58,8 @@ public struct CaseworkError: AccordError, Equatable {
         )
     }
 
-    public static func invalidStatusTransition(from: CaseStatus, to: CaseStatus) -> CaseworkError {
-        CaseworkError(
-            code: "casework.invalid_status_transition",
-            reason: "a case in status '\(from.rawValue)' cannot move to '\(to.rawValue)'",
-            category: .conflict
-        )
+    public static func noWorkflow(_ type: CaseType) -> CaseworkError {
+        CaseworkError(code: "workflow.none", reason: "this node has no workflow for \(type.rawValue) cases (Profiles/workflows/\(type.rawValue).yaml)", category: .conflict)
     }
 
     public static func invalidCaseNumber(_ text: String) -> CaseworkError {

@@ -16,12 +16,27 @@ public struct CaseworkService: Sendable {
     public let documentPolicy: DocumentPolicy
     /// Who may do what (checked for callers that carry role grants).
     public let policy: AccessPolicy
+    public let tasks: any TaskRepository
+    public let decisions: any DecisionRepository
+    /// The workflows of Profiles/workflows and the offices' calendars.
+    public let engine: WorkflowEngine
+    /// Signs approved decisions with the node's key.
+    public let signer: any DecisionSigner
+    /// The accounts officers are assigned from (nil: assignments are not checked, for domain tests).
+    public let users: (any UserRepository)?
 
     public init(
         persons: any PersonRepository, cases: any CaseRepository, documents: any DocumentRepository, blobs: any BlobStore,
-        audit: any AuditTrail, clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
+        audit: any AuditTrail, tasks: any TaskRepository, decisions: any DecisionRepository, engine: WorkflowEngine,
+        signer: any DecisionSigner, users: (any UserRepository)? = nil,
+        clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
         documentPolicy: DocumentPolicy = DocumentPolicy(), policy: AccessPolicy = .standard
     ) {
+        self.tasks = tasks
+        self.decisions = decisions
+        self.engine = engine
+        self.signer = signer
+        self.users = users
         self.persons = persons
         self.cases = cases
         self.documents = documents
@@ -37,7 +52,7 @@ public struct CaseworkService: Sendable {
 
     /// Checks `permission` on any of `resources` (none: the record is bound to no office). A
     /// refusal is audited and thrown as `identity.forbidden` or `identity.purpose_required`.
-    private func authorize(
+    func authorize(
         _ caller: Caller, _ permission: Permission, _ resources: [AccessPolicy.Resource],
         _ action: AuditEvent.Action, _ type: String, _ reference: String, personal: Bool = false
     ) async throws {
@@ -55,7 +70,7 @@ public struct CaseworkService: Sendable {
         }
     }
 
-    private func resource(_ record: Case) -> AccessPolicy.Resource {
+    func resource(_ record: Case) -> AccessPolicy.Resource {
         AccessPolicy.Resource(office: record.office.rawValue, caseType: record.type.rawValue)
     }
 
@@ -71,12 +86,12 @@ public struct CaseworkService: Sendable {
         return (resources.isEmpty ? [AccessPolicy.Resource()] : resources).contains { policy.allows(grants, .viewPerson, on: $0) }
     }
 
-    private var today: CalendarDate { CalendarDate(clock.now) }
+    var today: CalendarDate { CalendarDate(clock.now) }
 
     /// Now, at the resolution times are stored at.
-    private var now: Date { clock.now.truncatedToMilliseconds }
+    var now: Date { clock.now.truncatedToMilliseconds }
 
-    private func record(_ action: CaseHistoryEntry.Action, _ summary: String, by actor: UserID, at: Date) -> HistoryRecord {
+    func record(_ action: CaseHistoryEntry.Action, _ summary: String, by actor: UserID, at: Date) -> HistoryRecord {
         HistoryRecord(id: .init(ids.next()), at: at, actor: actor, action: action, summary: summary)
     }
 
@@ -117,7 +132,7 @@ public struct CaseworkService: Sendable {
         return person
     }
 
-    private func load(_ id: Person.ID) async throws -> Person {
+    func load(_ id: Person.ID) async throws -> Person {
         guard let person = try await persons.person(id) else { throw CaseworkError.personNotFound(id.rawValue) }
         return person
     }
@@ -201,12 +216,21 @@ public struct CaseworkService: Sendable {
         try v.finish()
         try await authorize(caller, .editCase, [AccessPolicy.Resource(office: office!.rawValue, caseType: type!.rawValue)], .create, "case", "new")
         try await requireExisting(parties)
+        if let officer { try await requireOfficer(officer, office: office!, caseType: type!, at: "assignedOfficer") }
+        guard let workflow = engine.catalog.current(type!) else { throw CaseworkError.noWorkflow(type!) }
         let now = self.now
+        let day = engine.day(of: now, at: office!)
+        let initial = workflow.state(workflow.initial)
         let draft = CaseDraft(
-            id: .init(ids.next()), type: type!, year: today.year, office: office!, assignedOfficer: officer,
+            id: .init(ids.next()), type: type!, year: today.year, state: workflow.initial, workflowVersion: workflow.version,
+            deadline: initial.flatMap { engine.deadline(of: $0, enteredOn: day, at: office!) }, office: office!, assignedOfficer: officer,
             title: title, parties: parties, openedAt: now
         )
-        let opened = try await cases.open(draft, history: record(.caseOpened, "\(type!.label) case opened at \(office!)", by: caller.user, at: now))
+        let change = CaseChange(
+            events: [CaseEvent(id: .init(ids.next()), caseID: draft.id, name: "entered.\(workflow.initial)", at: now, actor: caller.user, source: "open")],
+            nextTimer: engine.timers(in: workflow, state: workflow.initial, deadline: draft.deadline, at: office!).first?.on
+        )
+        let opened = try await cases.open(draft, history: record(.caseOpened, "\(type!.label) case opened at \(office!) (workflow version \(workflow.version))", by: caller.user, at: now), change: change)
         try await audit.record(caller.event(.create, "case", opened.id.rawValue))
         return opened
     }
@@ -231,7 +255,7 @@ public struct CaseworkService: Sendable {
         return found
     }
 
-    private func load(_ number: CaseNumber) async throws -> Case {
+    func load(_ number: CaseNumber) async throws -> Case {
         guard let found = try await cases.case(number: number) else { throw CaseworkError.caseNotFound(number.text) }
         return found
     }
@@ -254,7 +278,6 @@ public struct CaseworkService: Sendable {
     public func updateCase(_ number: CaseNumber, _ input: CaseUpdateInput, by caller: Caller) async throws -> Case {
         var v = Validation()
         if input.expectedVersion == nil { v.fail("casework.missing_field", "expectedVersion is required", at: "expectedVersion") }
-        let status = v.enumeration(input.status, CaseStatus.self, at: "status", code: "casework.invalid_status")
         let office = v.parsed(input.office, at: "office", code: "casework.invalid_office", expected: "an office code", OfficeCode.init)
         let unassign = input.assignedOfficer == ""
         let officer = unassign ? nil : v.parsed(input.assignedOfficer, at: "assignedOfficer", code: "casework.invalid_user", expected: "a user name", UserID.init)
@@ -266,18 +289,13 @@ public struct CaseworkService: Sendable {
         if office != nil || input.assignedOfficer != nil {
             try await authorize(caller, .reassign, [resource(current)], .update, "case", current.id.rawValue)
         }
-        if status == .decided {
-            try await authorize(caller, .decide, [resource(current)], .update, "case", current.id.rawValue)
-        }
         let expected = input.expectedVersion!
         guard current.version == expected else { throw CaseworkError.versionConflict(expected: expected, actual: current.version) }
+        if let officer, officer != current.assignedOfficer {
+            try await requireOfficer(officer, office: office ?? current.office, caseType: current.type, at: "assignedOfficer")
+        }
         let now = self.now
         var history: [HistoryRecord] = []
-        if let status, status != current.status {
-            guard current.status.canMove(to: status) else { throw CaseworkError.invalidStatusTransition(from: current.status, to: status) }
-            history.append(record(.statusChanged, "Status: \(current.status.label) → \(status.label)", by: caller.user, at: now))
-            current.status = status
-        }
         if let office, office != current.office {
             history.append(record(.assignmentChanged, "Office: \(current.office) → \(office)", by: caller.user, at: now))
             current.office = office
@@ -352,7 +370,7 @@ public struct CaseworkService: Sendable {
     }
 
     /// Reads something of a case and records the read before returning it.
-    private func readAudited<T>(_ number: CaseNumber, _ kind: String, by caller: Caller, _ read: (Case.ID) async throws -> T) async throws -> T {
+    func readAudited<T>(_ number: CaseNumber, _ kind: String, by caller: Caller, _ read: (Case.ID) async throws -> T) async throws -> T {
         let target = try await load(number)
         try await authorize(caller, .viewCase, [resource(target)], .read, kind, target.id.rawValue, personal: true)
         let result = try await read(target.id)

@@ -60,13 +60,27 @@ extension CaseworkConsole {
         do {
             let code = fields["code"].flatMap { $0.isEmpty ? nil : $0.replacingOccurrences(of: " ", with: "") }
             let secret = try await gate.signIn(user: user, password: fields["password"] ?? "", code: code, origin: "console")
-            var response = Response(status: .seeOther, headers: [.location: "/console/cases", .cacheControl: "no-store"])
+            let landing = try await gate.resume(secret, origin: "console").map(landingPage) ?? "/console/work"
+            var response = Response(status: .seeOther, headers: [.location: landing, .cacheControl: "no-store"])
             response.setCookie(cookie(Self.sessionCookie, secret))
             response.setCookie(cookie(Self.loginCookie, "", maxAge: 0))
             return response
         } catch let error as IdentityError {
             return loginPage(request, message: Message(kind: "error", code: error.code, text: error.reason), user: user, status: .unauthorized)
         }
+    }
+
+    /// Where each role starts: officers and supervisors on their work, liaison officers on the
+    /// readmission desk, auditors on the audit trail, administrators on the users.
+    func landingPage(_ session: ConsoleSession) -> String {
+        if session.enrolmentOnly { return "/console/mfa" }
+        let grants = session.caller.grants ?? []
+        let allows = { (permission: Permission) in grants.contains { service.policy.roles[$0.role]?.permissions.contains(permission) == true } }
+        if allows(.editCase) || allows(.decide) && !allows(.exchange) { return "/console/work" }
+        if allows(.exchange) { return "/console/readmission" }
+        if allows(.viewAudit) { return "/console/audit" }
+        if allows(.administer) { return "/console/admin/users" }
+        return "/console/cases"
     }
 
     func signOut(_ request: Request) async throws -> Response {

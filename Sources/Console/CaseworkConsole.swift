@@ -51,6 +51,7 @@ public struct CaseworkConsole: Sendable {
             return try await casePage(CaseNumber(parsing: context.parameters.get("caseNumber") ?? ""), session: session, request: request)
         }
         console.get("persons") { request, _ in try await personSearch(request, session: requireSession(request)) }
+        registerWork(on: console)
         registerAdministration(on: console)
         registerFederation(on: console)
         registerReadmission(on: console)
@@ -76,12 +77,16 @@ public struct CaseworkConsole: Sendable {
         let caller = Self.caller(session, request)
         let query = request.uri.queryParameters
         let type = query["type"].flatMap { CaseType(rawValue: String($0)) }
-        let caseStatus = query["status"].flatMap { CaseStatus(rawValue: String($0)) }
+        let caseState = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : String($0.prefix(40)) }
+        let mine = query["mine"] == "1"
+        let openOnly = query["open"] != "0"
+        let sort = query["sort"].flatMap { CaseFilter.Sort(rawValue: String($0)) } ?? .newest
         let office = query["office"].flatMap { OfficeCode(String($0)) }
         let person = query["person"].flatMap { Person.ID(String($0)) }
         let pageSize = 25
         let page = max(1, query["page"].flatMap { Int(String($0)) } ?? 1)
-        let filter = CaseFilter(type: type, status: caseStatus, office: office, personID: person,
+        let filter = CaseFilter(type: type, state: caseState, open: openOnly ? true : nil, sort: sort, office: office,
+                                assignedOfficer: mine ? caller.user : nil, personID: person,
                                 limit: pageSize, offset: min((page - 1) * pageSize, Int(Int32.max)))
         let result = try await service.listCases(filter, by: caller)
         let persons = try await service.persons(result.cases.compactMap(\.principal), by: caller)
@@ -89,7 +94,10 @@ public struct CaseworkConsole: Sendable {
         func link(_ target: Int) -> String {
             var items: [String] = []
             if let type { items.append("type=\(type.rawValue)") }
-            if let caseStatus { items.append("status=\(caseStatus.rawValue)") }
+            if let caseState { items.append("state=\(caseState)") }
+            if mine { items.append("mine=1") }
+            if !openOnly { items.append("open=0") }
+            if sort != .newest { items.append("sort=\(sort.rawValue)") }
             if let office { items.append("office=\(office.rawValue)") }
             if let person { items.append("person=\(person.rawValue)") }
             items.append("page=\(target)")
@@ -99,10 +107,13 @@ public struct CaseworkConsole: Sendable {
             nodeName: nodeName,
             signedIn: signedIn(session),
             total: result.total,
-            rows: result.cases.map { CaseRow($0, persons: persons) },
+            rows: result.cases.map { CaseRow($0, persons: persons, stateLabel: stateLabel($0), today: CalendarDate(Date())) },
             types: CaseType.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == type) },
-            statuses: CaseStatus.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: $0 == caseStatus) },
+            statuses: stateOptions(type: type, selected: caseState),
             offices: try await service.offices().map { Option(value: $0.rawValue, label: $0.rawValue, selected: $0 == office) },
+            sorts: [("newest", "Newest first"), ("oldest", "Oldest first"), ("deadline", "Nearest deadline"), ("updated", "Last changed")]
+                .map { Option(value: $0.0, label: $0.1, selected: $0.0 == sort.rawValue) },
+            mine: mine, openOnly: openOnly,
             page: page, pages: pages,
             previous: page > 1 ? link(page - 1) : nil,
             next: page < pages ? link(page + 1) : nil,
@@ -126,11 +137,28 @@ public struct CaseworkConsole: Sendable {
         }
     }
 
+    /// The states of the type's current workflow (or of every current workflow), for the filter.
+    func stateOptions(type: CaseType?, selected: String?) -> [Option] {
+        var seen: Set<String> = []
+        var options: [Option] = []
+        for workflow in (type.map { [$0] } ?? CaseType.allCases).compactMap(service.engine.catalog.current) {
+            for state in workflow.states where seen.insert(state.id).inserted {
+                options.append(Option(value: state.id, label: type == nil ? "\(state.label)" : state.label, selected: state.id == selected))
+            }
+        }
+        return options
+    }
+
     // MARK: Case page
 
-    func casePage(_ number: CaseNumber, session: ConsoleSession, request: Request) async throws -> Response {
+    func casePage(
+        _ number: CaseNumber, session: ConsoleSession, request: Request, form: (action: String, fields: [String: String])? = nil,
+        error: CaseworkError? = nil, status: HTTPResponse.Status = .ok
+    ) async throws -> Response {
         let caller = Self.caller(session, request)
         let record = try await service.caseRecord(number, by: caller)
+        let workflow = try? service.workflow(of: record)
+        let work = try await caseWork(record, session: session, caller: caller, form: form, error: error)
         async let notes = service.notes(number, by: caller)
         async let history = service.history(number, by: caller)
         async let documents = service.documents(number, by: caller)
@@ -141,13 +169,18 @@ public struct CaseworkConsole: Sendable {
             number: record.number.text,
             title: record.title,
             type: record.type.label,
-            status: record.status.label,
-            statusCode: record.status.rawValue,
+            status: stateLabel(record),
+            statusCode: record.isOpen ? "open" : "closed",
             office: record.office.rawValue,
             officer: record.assignedOfficer?.rawValue ?? "unassigned",
             opened: ConsoleFormat.dateTime(record.openedAt),
             updated: ConsoleFormat.dateTime(record.updatedAt),
             version: record.version,
+            workflow: workflow.map { "\($0.title), version \($0.version)" } ?? "\(record.type.rawValue) version \(record.workflowVersion)",
+            deadline: record.deadline?.text,
+            overdue: record.deadline.map { $0 < CalendarDate(Date()) } ?? false,
+            fields: record.fields.sorted { $0.key < $1.key }.map { FieldValue(label: workflow?.field($0.key)?.label ?? $0.key, value: $0.value.replacingOccurrences(of: "_", with: " ")) },
+            work: work,
             persons: record.parties.compactMap { party in persons[party.personID].map { PersonCard($0, party: party) } },
             documents: try await documents.map(DocumentRow.init),
             notes: try await notes.map { NoteView(at: ConsoleFormat.dateTime($0.at), author: $0.author.rawValue, text: $0.text) },
@@ -155,7 +188,7 @@ public struct CaseworkConsole: Sendable {
                 HistoryView(sequence: $0.sequence, at: ConsoleFormat.dateTime($0.at), actor: $0.actor.rawValue, summary: $0.summary)
             }
         )
-        return html("case", view)
+        return html("case", view, status: status)
     }
 
     // MARK: Persons

@@ -26,12 +26,17 @@ struct CaseRow {
     let officer: String
     let opened: String
 
-    init(_ record: Case, persons: [Person.ID: Person]) {
+    let deadline: String
+    let overdue: Bool
+
+    init(_ record: Case, persons: [Person.ID: Person], stateLabel: String, today: CalendarDate) {
         let principal = record.principal.flatMap { persons[$0] }
         number = record.number.text
         type = record.type.label
-        status = record.status.label
-        statusCode = record.status.rawValue
+        status = stateLabel
+        statusCode = record.isOpen ? "open" : "closed"
+        deadline = record.deadline?.text ?? ""
+        overdue = record.deadline.map { $0 < today } ?? false
         self.principal = principal?.displayName ?? "—"
         nationality = principal?.details.nationality?.rawValue ?? "—"
         office = record.office.rawValue
@@ -128,6 +133,9 @@ struct CaseListPage {
     let types: [Option]
     let statuses: [Option]
     let offices: [Option]
+    let sorts: [Option]
+    let mine: Bool
+    let openOnly: Bool
     let page: Int
     let pages: Int
     let previous: String?
@@ -187,6 +195,7 @@ struct PersonCard {
 
 struct DocumentRow {
     let id: String
+    let kindCode: String
     let label: String
     let kind: String
     let issuer: String
@@ -197,6 +206,7 @@ struct DocumentRow {
 
     init(_ document: CaseDocument) {
         id = document.id.rawValue
+        kindCode = document.kind.rawValue
         label = document.fileName ?? document.title ?? document.kind.rawValue
         kind = document.kind.rawValue.replacingOccurrences(of: "_", with: " ")
         issuer = [document.issuingCountry?.rawValue, document.documentNumber].compactMap { $0 }.joined(separator: " ")
@@ -233,6 +243,11 @@ struct CaseDetailPage {
     let opened: String
     let updated: String
     let version: Int
+    let workflow: String
+    let deadline: String?
+    let overdue: Bool
+    let fields: [FieldValue]
+    let work: CaseWorkView
     let persons: [PersonCard]
     let documents: [DocumentRow]
     let notes: [NoteView]

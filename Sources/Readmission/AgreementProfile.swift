@@ -80,21 +80,7 @@ public struct AgreementProfile: Sendable, Equatable {
     }
 
     /// A number of calendar or working days.
-    public struct TimeLimit: Sendable, Equatable, CustomStringConvertible {
-        public enum Count: String, Sendable, CaseIterable {
-            case calendar, working
-        }
-
-        public var days: Int
-        public var count: Count
-
-        public init(days: Int, count: Count) {
-            self.days = days
-            self.count = count
-        }
-
-        public var description: String { "\(days) \(count.rawValue) days" }
-    }
+    public typealias TimeLimit = DayLimit
 
     public func party(_ participant: ParticipantID) -> Party? {
         parties.first { $0.participant == participant }

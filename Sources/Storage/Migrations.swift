@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -364,6 +364,81 @@ enum Migrations {
             "CREATE UNIQUE INDEX readmission_events_dedup ON readmission_events (case_id, dedup_key)",
             "CREATE UNIQUE INDEX readmission_events_message ON readmission_events (direction, partner, message_id)",
             "CREATE INDEX readmission_events_delivery ON readmission_events (delivery)",
+        ]
+    }
+
+    /// Cases on workflows from Profiles/: the workflow version, state entry, deadline and timers,
+    /// closure, the workflow's fields and a pending four-eyes transition (both sealed); tasks,
+    /// decisions, and the case events letters and notifications will follow.
+    static let workflows = Migration(id: "0011_workflows") { _ in
+        [
+            "ALTER TABLE cases ADD COLUMN workflow_version BIGINT NOT NULL DEFAULT 1",
+            "ALTER TABLE cases ADD COLUMN state_entered_at BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE cases ADD COLUMN deadline_on BIGINT",
+            "ALTER TABLE cases ADD COLUMN timers_fired BIGINT NOT NULL DEFAULT 0",
+            "ALTER TABLE cases ADD COLUMN next_timer_on BIGINT",
+            "ALTER TABLE cases ADD COLUMN closed_at BIGINT",
+            "ALTER TABLE cases ADD COLUMN fields TEXT",
+            "ALTER TABLE cases ADD COLUMN pending TEXT",
+            "UPDATE cases SET state_entered_at = updated_at",
+            "UPDATE cases SET closed_at = updated_at WHERE status IN ('closed', 'withdrawn')",
+            "CREATE INDEX cases_next_timer ON cases (next_timer_on)",
+            "CREATE INDEX cases_officer ON cases (assigned_officer, closed_at)",
+            """
+            CREATE TABLE case_tasks (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                case_number TEXT NOT NULL,
+                title TEXT NOT NULL,
+                assignee TEXT,
+                team TEXT,
+                office TEXT NOT NULL,
+                due_on BIGINT,
+                priority TEXT NOT NULL,
+                state TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                source TEXT,
+                completed_at BIGINT,
+                completed_by TEXT,
+                version BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX case_tasks_case ON case_tasks (case_id, state)",
+            "CREATE INDEX case_tasks_assignee ON case_tasks (assignee, state, due_on)",
+            "CREATE INDEX case_tasks_queue ON case_tasks (office, team, state, due_on)",
+            """
+            CREATE TABLE case_decisions (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                case_number TEXT NOT NULL,
+                workflow_version BIGINT NOT NULL,
+                outcome TEXT NOT NULL,
+                grounds TEXT,
+                legal_basis TEXT,
+                proposed_by TEXT NOT NULL,
+                proposed_at BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                approved_by TEXT,
+                approved_at BIGINT,
+                return_reason TEXT,
+                signature TEXT,
+                signing_key TEXT
+            )
+            """,
+            "CREATE INDEX case_decisions_case ON case_decisions (case_id, proposed_at)",
+            """
+            CREATE TABLE case_events (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                name TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                source TEXT
+            )
+            """,
+            "CREATE INDEX case_events_case ON case_events (case_id, at)",
+            "CREATE INDEX case_events_at ON case_events (at)",
         ]
     }
 }

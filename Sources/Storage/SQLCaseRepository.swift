@@ -22,7 +22,7 @@ public struct SQLCaseRepository: CaseRepository {
         return try await cipher.dataKey(for: row.parsed("principal_person_id", Person.ID.init), in: db)
     }
 
-    public func open(_ draft: CaseDraft, history: HistoryRecord) async throws -> Case {
+    public func open(_ draft: CaseDraft, history: HistoryRecord, change: CaseChange) async throws -> Case {
         let cipher = self.cipher
         return try await store.transaction { db in
             let counter = try await db.raw("""
@@ -39,23 +39,29 @@ public struct SQLCaseRepository: CaseRepository {
                 )
             }
             let opened = Case(
-                id: draft.id, number: number, status: draft.status, office: draft.office, assignedOfficer: draft.assignedOfficer,
-                title: draft.title, parties: draft.parties, openedAt: draft.openedAt, updatedAt: draft.openedAt, version: 1
+                id: draft.id, number: number, state: draft.state, workflowVersion: draft.workflowVersion, stateEnteredAt: draft.openedAt,
+                deadline: draft.deadline, office: draft.office, assignedOfficer: draft.assignedOfficer,
+                title: draft.title, parties: draft.parties, fields: draft.fields, openedAt: draft.openedAt, updatedAt: draft.openedAt, version: 1
             )
             guard let principal = opened.principal else {
                 throw CaseworkError.invalid([Diagnostic(code: "casework.missing_field", message: "a case needs a principal person", path: "principalPersonID")])
             }
+            let key = try await cipher.dataKey(for: principal, in: db)
+            let sealed = try Self.sealed(opened, key: key)
             try await db.raw("""
                 INSERT INTO cases (id, number, type, status, office, assigned_officer, title, principal_person_id,
-                                   opened_at, updated_at, version, history_length)
-                VALUES (\(bind: opened.id.rawValue), \(bind: number.text), \(bind: opened.type.rawValue), \(bind: opened.status.rawValue),
+                                   opened_at, updated_at, version, history_length, workflow_version, state_entered_at,
+                                   deadline_on, timers_fired, next_timer_on, closed_at, fields, pending)
+                VALUES (\(bind: opened.id.rawValue), \(bind: number.text), \(bind: opened.type.rawValue), \(bind: opened.state),
                         \(bind: opened.office.rawValue), \(bind: opened.assignedOfficer?.rawValue), \(bind: opened.title),
                         \(bind: principal.rawValue), \(bind: opened.openedAt.millisecondsSince1970),
-                        \(bind: opened.updatedAt.millisecondsSince1970), 1, 1)
+                        \(bind: opened.updatedAt.millisecondsSince1970), 1, 1, \(bind: opened.workflowVersion),
+                        \(bind: opened.stateEnteredAt.millisecondsSince1970), \(bind: opened.deadline?.daysSinceEpoch), 0,
+                        \(bind: change.nextTimer?.daysSinceEpoch), NULL, \(bind: sealed.fields), NULL)
                 """).run()
             try await Self.writeParties(opened, in: db)
-            let key = try await cipher.dataKey(for: principal, in: db)
-            try await CaseHistoryWriter.insert([history], caseID: opened.id, firstSequence: 1, key: key, in: db)
+            try await CaseHistoryWriter.insert([history] + change.history, caseID: opened.id, firstSequence: 1, key: key, in: db)
+            try await Self.writeEffects(change, caseNumber: number, in: db)
             return opened
         }
     }
@@ -82,7 +88,8 @@ public struct SQLCaseRepository: CaseRepository {
     public func list(_ filter: CaseFilter) async throws -> CasePage {
         var conditions: [SQLQueryString] = []
         if let type = filter.type { conditions.append("type = \(bind: type.rawValue)") }
-        if let status = filter.status { conditions.append("status = \(bind: status.rawValue)") }
+        if let state = filter.state { conditions.append("status = \(bind: state)") }
+        if let open = filter.open { conditions.append(open ? "closed_at IS NULL" : "closed_at IS NOT NULL") }
         if let office = filter.office { conditions.append("office = \(bind: office.rawValue)") }
         if let officer = filter.assignedOfficer { conditions.append("assigned_officer = \(bind: officer.rawValue)") }
         if let person = filter.personID {
@@ -99,20 +106,32 @@ public struct SQLCaseRepository: CaseRepository {
         }
         let whereClause: SQLQueryString = conditions.isEmpty ? "" : "WHERE \(conditions.joined(separator: " AND "))"
         let total = try await store.database.raw("SELECT COUNT(*) AS total FROM cases \(whereClause)").first()?.integer("total") ?? 0
+        let order: SQLQueryString = switch filter.sort {
+        case .newest: "opened_at DESC, number DESC"
+        case .oldest: "opened_at, number"
+        case .deadline: "CASE WHEN deadline_on IS NULL THEN 1 ELSE 0 END, deadline_on, opened_at"
+        case .updated: "updated_at DESC, number DESC"
+        }
         let cases = try await load("""
-            SELECT * FROM cases \(whereClause) ORDER BY opened_at DESC, number DESC
+            SELECT * FROM cases \(whereClause) ORDER BY \(order)
             LIMIT \(bind: filter.limit) OFFSET \(bind: filter.offset)
-            """)
+            """, unseal: false)
         return CasePage(cases: cases, total: total)
     }
 
-    public func update(_ updated: Case, expectedVersion: Int, history: [HistoryRecord]) async throws -> Case {
+    public func update(_ updated: Case, expectedVersion: Int, change: CaseChange) async throws -> Case {
         let cipher = self.cipher
         return try await store.transaction { db in
+            let key = try await Self.principalKey(of: updated.id, cipher: cipher, in: db)
+            let sealed = try Self.sealed(updated, key: key)
             let rows = try await db.raw("""
-                UPDATE cases SET status = \(bind: updated.status.rawValue), office = \(bind: updated.office.rawValue),
+                UPDATE cases SET status = \(bind: updated.state), office = \(bind: updated.office.rawValue),
                        assigned_officer = \(bind: updated.assignedOfficer?.rawValue), title = \(bind: updated.title),
-                       updated_at = \(bind: updated.updatedAt.millisecondsSince1970), version = version + 1
+                       updated_at = \(bind: updated.updatedAt.millisecondsSince1970), version = version + 1,
+                       state_entered_at = \(bind: updated.stateEnteredAt.millisecondsSince1970),
+                       deadline_on = \(bind: updated.deadline?.daysSinceEpoch), timers_fired = \(bind: updated.timersFired),
+                       next_timer_on = \(bind: change.nextTimer?.daysSinceEpoch), closed_at = \(bind: updated.closedAt?.millisecondsSince1970),
+                       fields = \(bind: sealed.fields), pending = \(bind: sealed.pending)
                 WHERE id = \(bind: updated.id.rawValue) AND version = \(bind: expectedVersion)
                 RETURNING version
                 """).all()
@@ -122,8 +141,8 @@ public struct SQLCaseRepository: CaseRepository {
                 throw CaseworkError.versionConflict(expected: expectedVersion, actual: try current.integer("version"))
             }
             try await Self.writeParties(updated, in: db)
-            let key = try await Self.principalKey(of: updated.id, cipher: cipher, in: db)
-            try await CaseHistoryWriter.append(history, to: updated.id, key: key, in: db)
+            try await CaseHistoryWriter.append(change.history, to: updated.id, key: key, in: db)
+            try await Self.writeEffects(change, caseNumber: updated.number, in: db)
             var result = updated
             result.version = version
             return result
@@ -175,8 +194,45 @@ public struct SQLCaseRepository: CaseRepository {
         try await store.database.raw("SELECT DISTINCT office FROM cases ORDER BY office").all().map { try $0.parsed("office", OfficeCode.init) }
     }
 
-    /// Runs a query over `cases` and attaches each case's parties (one extra query in all).
-    private func load(_ query: SQLQueryString) async throws -> [Case] {
+    public func casesWithTimersDue(by day: CalendarDate, limit: Int) async throws -> [Case] {
+        try await load("""
+            SELECT * FROM cases WHERE next_timer_on IS NOT NULL AND next_timer_on <= \(bind: day.daysSinceEpoch)
+            ORDER BY next_timer_on, id LIMIT \(bind: limit)
+            """)
+    }
+
+    public func events(of caseID: Case.ID) async throws -> [CaseEvent] {
+        try await store.database.raw("SELECT * FROM case_events WHERE case_id = \(bind: caseID.rawValue) ORDER BY at, id").all().map { row in
+            CaseEvent(
+                id: try row.parsed("id", CaseEvent.ID.init), caseID: caseID, name: try row.text("name"), at: try row.date("at"),
+                actor: try row.parsed("actor", UserID.init), source: try row.optionalText("source")
+            )
+        }
+    }
+
+    /// The workflow fields and the pending transition, sealed under the principal's key.
+    static func sealed(_ record: Case, key: SymmetricKey?) throws -> (fields: String?, pending: String?) {
+        guard let key else { return (nil, nil) }
+        let fields = record.fields.isEmpty ? nil : try FieldCipher.seal(Array(JSONCoding.encode(record.fields).utf8), key: key, context: "case-fields:\(record.id)")
+        let pending = try record.pendingTransition.map { try FieldCipher.seal(Array(JSONCoding.encode($0).utf8), key: key, context: "case-pending:\(record.id)") }
+        return (fields, pending)
+    }
+
+    /// Tasks and events written with a case change.
+    static func writeEffects(_ change: CaseChange, caseNumber: CaseNumber, in db: any SQLDatabase) async throws {
+        for task in change.tasks { try await SQLTaskRepository.insert(task, in: db) }
+        for event in change.events {
+            try await db.raw("""
+                INSERT INTO case_events (id, case_id, name, at, actor, source)
+                VALUES (\(bind: event.id.rawValue), \(bind: event.caseID.rawValue), \(bind: event.name),
+                        \(bind: event.at.millisecondsSince1970), \(bind: event.actor.rawValue), \(bind: event.source))
+                """).run()
+        }
+    }
+
+    /// Runs a query over `cases` and attaches each case's parties (one extra query in all);
+    /// with `unseal`, also the sealed workflow fields and pending transition.
+    private func load(_ query: SQLQueryString, unseal: Bool = true) async throws -> [Case] {
         let rows = try await store.database.raw(query).all()
         guard !rows.isEmpty else { return [] }
         let ids = try rows.map { try $0.text("id") }
@@ -194,16 +250,41 @@ public struct SQLCaseRepository: CaseRepository {
                 parties[try row.text("case_id"), default: []].append(party)
             }
         }
+        var keys: [Person.ID: SymmetricKey] = [:]
+        if unseal {
+            let sealedRows = try rows.filter { try $0.optionalText("fields") != nil || $0.optionalText("pending") != nil }
+            let principals = try sealedRows.map { try $0.parsed("principal_person_id", Person.ID.init) }
+            if !principals.isEmpty { keys = try await cipher.dataKeys(for: principals, in: store.database) }
+        }
         return try rows.map { row in
             let id = try row.text("id")
+            let caseID = try row.parsed("id", Case.ID.init)
+            let key = keys[try row.parsed("principal_person_id", Person.ID.init)]
+            var fields: [String: String] = [:]
+            var pending: PendingTransition?
+            if unseal, let key {
+                if let sealed = try row.optionalText("fields"), let text = try FieldCipher.openText(sealed, key: key, context: "case-fields:\(caseID)") {
+                    fields = try JSONCoding.decode([String: String].self, from: text)
+                }
+                if let sealed = try row.optionalText("pending"), let text = try FieldCipher.openText(sealed, key: key, context: "case-pending:\(caseID)") {
+                    pending = try JSONCoding.decode(PendingTransition.self, from: text)
+                }
+            }
             return Case(
-                id: try row.parsed("id", Case.ID.init),
+                id: caseID,
                 number: try row.parsed("number") { try? CaseNumber(parsing: $0) },
-                status: try row.parsed("status", CaseStatus.init(rawValue:)),
+                state: try row.text("status"),
+                workflowVersion: try row.integer("workflow_version"),
+                stateEnteredAt: try row.date("state_entered_at"),
+                deadline: try row.optionalInteger("deadline_on").map(CalendarDate.init(daysSinceEpoch:)),
+                timersFired: try row.integer("timers_fired"),
+                closedAt: try row.optionalDate("closed_at"),
                 office: try row.parsed("office", OfficeCode.init),
                 assignedOfficer: try row.optionalParsed("assigned_officer", UserID.init),
                 title: try row.optionalText("title"),
                 parties: parties[id] ?? [],
+                fields: fields,
+                pendingTransition: pending,
                 openedAt: try row.date("opened_at"),
                 updatedAt: try row.date("updated_at"),
                 version: try row.integer("version")

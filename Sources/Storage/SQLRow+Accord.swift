@@ -15,6 +15,10 @@ extension SQLRow {
         try decode(column: column, as: Int.self)
     }
 
+    func optionalInteger(_ column: String) throws -> Int? {
+        try decodeNil(column: column) ? nil : integer(column)
+    }
+
     func date(_ column: String) throws -> Date {
         Date(millisecondsSince1970: try decode(column: column, as: Int64.self))
     }

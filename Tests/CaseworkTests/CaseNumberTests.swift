@@ -56,15 +56,3 @@ import Testing
         #expect(throws: CaseworkError.invalidCaseNumber(text)) { try CaseNumber(parsing: text) }
     }
 }
-
-@Suite struct CaseStatusTests {
-    @Test func closedIsTerminalAndEveryStatusIsReachable() {
-        #expect(CaseStatus.closed.allowedNext.isEmpty)
-        var reached: Set<CaseStatus> = [.registered]
-        var frontier: [CaseStatus] = [.registered]
-        while let next = frontier.popLast() {
-            for status in next.allowedNext where reached.insert(status).inserted { frontier.append(status) }
-        }
-        #expect(reached == Set(CaseStatus.allCases))
-    }
-}

@@ -1,6 +1,7 @@
 import AccordCore
 public import Casework
 public import Foundation
+import Identity
 
 /// Fills a node with realistic sample cases for the demo: several nationalities and scripts,
 /// every case type, statuses reached through the real workflow (so each case has a history),
@@ -35,6 +36,7 @@ public struct SampleCaseSeeder: Sendable {
     public func seed(cases count: Int, from start: Date, to end: Date) async throws {
         var random = SeededRandom(seed: seed)
         clock.set(start)
+        try await ensureOfficers()
         let latest = end
         let step = count > 0 ? end.timeIntervalSince(start) / Double(count) : 0
         for index in 0..<count {
@@ -93,38 +95,26 @@ public struct SampleCaseSeeder: Sendable {
             advance(random.int(3_600...86_400))
             _ = try await service.addNote(opened.number, NoteInput(text: random.pick(Self.noteTexts)), by: actor)
         }
-        let target = random.weighted([
-            (CaseStatus.registered, 18), (.inProgress, 25), (.awaitingInformation, 12), (.decisionPending, 10),
-            (.decided, 15), (.appealed, 4), (.withdrawn, 4), (.closed, 12),
-        ])
-        var current = opened
-        for next in Self.path(to: target) {
+        // Walk the case along its workflow a random number of steps, as its officers would.
+        let steps = random.weighted([(0, 15), (1, 20), (2, 20), (3, 15), (4, 10), (6, 10), (12, 10)])
+        let outcome = random.chance(0.6) ? nil : "rejected"
+        let walker = WorkflowWalker(service: service, officer: actor, supervisor: .user(UserID("demo.supervisor")!))
+        for _ in 0..<steps {
             advance(random.int(86_400...(86_400 * 9)))
-            current = try await service.updateCase(current.number, CaseUpdateInput(expectedVersion: current.version, status: next.rawValue), by: actor)
+            guard try await walker.step(opened.number, outcome: outcome) else { break }
         }
     }
 
-    /// The shortest sequence of allowed moves from `registered` to `target`.
-    public static func path(to target: CaseStatus) -> [CaseStatus] {
-        var previous: [CaseStatus: CaseStatus] = [:]
-        var queue: [CaseStatus] = [.registered]
-        var seen: Set<CaseStatus> = [.registered]
-        while !queue.isEmpty {
-            let status = queue.removeFirst()
-            if status == target { break }
-            for next in status.allowedNext.sorted(by: { $0.rawValue < $1.rawValue }) where !seen.contains(next) {
-                seen.insert(next)
-                previous[next] = status
-                queue.append(next)
-            }
+    /// Accounts for the sample officers (case officer at every office, legal officer for
+    /// appeals), so cases can be assigned to them; they cannot sign in until the demo gives them
+    /// a password.
+    public func ensureOfficers() async throws {
+        guard let users = service.users else { return }
+        let grants = Self.offices.filter { $0 != "APPEALS" }.map { RoleGrant(role: "case_officer", office: $0) } + [RoleGrant(role: "legal_officer")]
+        for name in Self.officers {
+            guard let id = UserID(name), try await users.user(id) == nil else { continue }
+            try await users.insert(UserAccount(id: id, displayName: name, grants: grants, passwordHash: "!", createdAt: clock.now))
         }
-        var path: [CaseStatus] = []
-        var cursor = target
-        while let before = previous[cursor] {
-            path.insert(cursor, at: 0)
-            cursor = before
-        }
-        return path
     }
 
     private func title(_ type: CaseType, nationality: SampleNationality) -> String {

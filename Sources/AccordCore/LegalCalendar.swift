@@ -1,5 +1,21 @@
-public import AccordCore
 public import Foundation
+
+/// A number of calendar or working days: a statutory time limit.
+public struct DayLimit: Sendable, Equatable, Hashable, CustomStringConvertible {
+    public enum Count: String, Sendable, CaseIterable {
+        case calendar, working
+    }
+
+    public var days: Int
+    public var count: Count
+
+    public init(days: Int, count: Count) {
+        self.days = days
+        self.count = count
+    }
+
+    public var description: String { "\(days) \(count.rawValue) days" }
+}
 
 /// The calendar a party's time limits run on: its time zone, its weekend and its public
 /// holidays. Pure arithmetic on dates; the instant a day starts is taken in the party's zone.
@@ -40,7 +56,7 @@ public struct LegalCalendar: Sendable, Equatable {
     /// The day on which a limit of `limit` days, counted from the day after `start`, ends.
     /// Days for which `isSuspended` is true do not count. A calendar-day limit that ends on a
     /// non-working day moves to the next working day when `rollForward` is set.
-    public func add(_ limit: AgreementProfile.TimeLimit, after start: CalendarDate, rollForward: Bool = true,
+    public func add(_ limit: DayLimit, after start: CalendarDate, rollForward: Bool = true,
                     isSuspended: (CalendarDate) -> Bool = { _ in false }) -> CalendarDate {
         var day = start
         var counted = 0
