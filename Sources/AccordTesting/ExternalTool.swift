@@ -32,21 +32,30 @@ public enum ExternalTool {
         guard let path = find(name) else {
             throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) is not installed"])
         }
+        // Standard input, output and error go through files, not pipes: a pipe write or read
+        // interrupted by a signal (EINTR) traps inside Foundation's FileHandle, and reading two
+        // pipes one after the other can deadlock on a tool that writes much to the second.
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("accord-tool-\(UUID().uuidString)", isDirectory: true)
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let inputFile = scratch.appendingPathComponent("stdin"), outputFile = scratch.appendingPathComponent("stdout"), errorFile = scratch.appendingPathComponent("stderr")
+        try (input ?? Data()).write(to: inputFile)
+        FileManager.default.createFile(atPath: outputFile.path, contents: nil)
+        FileManager.default.createFile(atPath: errorFile.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = directory }
-        let output = Pipe(), errors = Pipe(), standardInput = Pipe()
+        let standardInput = try FileHandle(forReadingFrom: inputFile)
+        let output = try FileHandle(forWritingTo: outputFile), errors = try FileHandle(forWritingTo: errorFile)
+        defer { try? standardInput.close(); try? output.close(); try? errors.close() }
+        process.standardInput = standardInput
         process.standardOutput = output
         process.standardError = errors
-        process.standardInput = standardInput
         try process.run()
-        if let input { standardInput.fileHandleForWriting.write(input) }
-        try standardInput.fileHandleForWriting.close()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self), errors: String(decoding: errorData, as: UTF8.self))
+        return Result(status: process.terminationStatus, output: String(decoding: try Data(contentsOf: outputFile), as: UTF8.self),
+                      errors: String(decoding: try Data(contentsOf: errorFile), as: UTF8.self))
     }
 
     /// A fresh temporary directory, removed by the caller.

@@ -82,6 +82,11 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
         return cipher
     }
 
+    /// A case service over `store` with `engine` (the shipped workflows when nil).
+    public static func service(store: SQLStore, cipher: FieldCipher, directory: URL, clock: any WallClock, engine: WorkflowEngine? = nil) throws -> CaseworkService {
+        try AccordNode.makeService(store: store, cipher: cipher, configuration: NodeConfiguration(dataDirectory: directory.path), clock: clock, engine: engine)
+    }
+
     /// Runs `body` with a case service over a fresh database, a manual clock at `start` and
     /// deterministic identifiers.
     public func withService<T>(

@@ -145,7 +145,8 @@ struct Demo: AsyncParsableCommand {
 
             Accord demo is running. Open both consoles side by side (English; add ?lang=fr for French).
               Belgium (requesting state):   http://\(host):\(belgium)/console/readmission
-                                            sign in as bel.liaison / \(password)   (national cases: demo.supervisor / \(password))
+                                            sign in as bel.liaison / \(password)   (national cases: a.martin, officer; demo.supervisor,
+                                            second officer and supervisor; demo.clerk, registry — all with \(password))
               Morocco (partner country):    http://\(host):\(morocco)/console/readmission
                                             sign in as mar.officer / \(password)   (four-eyes approval: mar.supervisor / \(password))
               Georgia (quick-win on the hub): http://\(host):\(georgia)/console/readmission
@@ -178,6 +179,10 @@ struct Demo: AsyncParsableCommand {
         let officeGrants = SampleCaseSeeder.offices.map { RoleGrant(role: "supervisor", office: $0) }
         try await ensure(belgium, "demo.supervisor", "Demo supervisor", officeGrants + [RoleGrant(role: "partner_liaison")], password)
         try await ensure(belgium, "bel.liaison", "A. Janssens (liaison officer)", [RoleGrant(role: "partner_liaison")], password)
+        // The sample officers the national cases are assigned to, and a registry clerk.
+        let officerGrants = SampleCaseSeeder.offices.filter { $0 != "APPEALS" }.map { RoleGrant(role: "case_officer", office: $0) } + [RoleGrant(role: "legal_officer")]
+        for officer in SampleCaseSeeder.officers { try await ensure(belgium, officer, officer, officerGrants, password) }
+        try await ensure(belgium, "demo.clerk", "Registry clerk", SampleCaseSeeder.offices.map { RoleGrant(role: "registry_clerk", office: $0) }, password)
         try await ensure(morocco, "mar.officer", "K. Alaoui (readmission officer)", [RoleGrant(role: "readmission_supervisor")], password)
         try await ensure(morocco, "mar.supervisor", "S. Bennani (head of section)", [RoleGrant(role: "readmission_supervisor")], password)
         let auth = try belgium.authentication()

@@ -21,7 +21,7 @@ public struct SampleCaseSeeder: Sendable {
     }
 
     public static let offices = ["HQ-ASYLUM", "NORTH-1", "SOUTH-2", "AIRPORT", "BORDER-EAST", "APPEALS"]
-    static let officers = ["a.martin", "k.novak", "s.dubois", "j.silva", "m.rossi", "l.nowak"]
+    public static let officers = ["a.martin", "k.novak", "s.dubois", "j.silva", "m.rossi", "l.nowak"]
     static let noteTexts = [
         "Applicant interviewed with an interpreter; statements consistent with the file.",
         "Requested certified copy of the birth certificate from the applicant's representative.",
@@ -76,7 +76,8 @@ public struct SampleCaseSeeder: Sendable {
                       principalPersonID: principal.id.rawValue, parties: parties),
             by: .user(UserID("registry.clerk")!)
         )
-        let actor = Caller.user(officer.flatMap(UserID.init) ?? UserID("registry.clerk")!)
+        // Who works the case: its officer, or (for an unassigned one) the officer who takes it on.
+        let actor = Caller.user(UserID(officer ?? Self.officers[index % Self.officers.count])!)
         if random.chance(0.45) {
             let passport = principal.details.identityDocuments.first
             advance(3_600)

@@ -88,6 +88,11 @@ public struct StateTimer: Sendable, Equatable {
     public let kind: Kind
     /// The day on which it fires (at the start of the day in the office's zone).
     public let on: CalendarDate
+
+    public init(kind: Kind, on: CalendarDate) {
+        self.kind = kind
+        self.on = on
+    }
 }
 
 /// The workflow engine: pure decisions over a case, its workflow and its facts. It never reads
