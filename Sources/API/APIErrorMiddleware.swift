@@ -1,4 +1,5 @@
 public import AccordCore
+import Exchange
 import Foundation
 public import Hummingbird
 import Logging
@@ -55,10 +56,8 @@ public enum JSONResponse {
     public static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true)))
-        }
+        // Whole milliseconds, exactly (a signed decision's times must read back to the same value).
+        encoder.dateEncodingStrategy = Timestamp.encodingStrategy
         return encoder
     }()
 

@@ -44,7 +44,8 @@ public struct CaseworkAPI: Sendable {
         api.get("persons") { request, _ in
             try request.requireOnlyQuery(["name", "documentNumber", "limit"])
             let persons = try await service.searchPersons(
-                name: request.queryText("name"),
+                // As sent: an empty name beside a document number is refused, not ignored.
+                name: request.uri.queryParameters["name"].map(String.init),
                 documentNumber: request.queryText("documentNumber"),
                 limit: try request.queryInt("limit", range: 1...200) ?? 50,
                 by: try await caller(request)
@@ -66,10 +67,12 @@ public struct CaseworkAPI: Sendable {
         api.get("persons/{personID}/cases") { request, context in
             let id = try context.parameters.personID()
             try request.requireOnlyQuery(["limit", "offset"])
-            let caller = try await caller(request)
-            _ = try await service.person(id, by: caller)
+            // The query is checked before the person is looked up: a malformed request is a 400
+            // whatever the person's state.
             let filter = CaseFilter(personID: id, limit: try request.queryInt("limit", range: 1...CaseFilter.maximumLimit) ?? 50,
                                     offset: try request.queryInt("offset", range: 0...Int(Int32.max)) ?? 0)
+            let caller = try await caller(request)
+            _ = try await service.person(id, by: caller)
             return try JSONResponse.make(CaseList(page: try await service.listCases(filter, by: caller), filter: filter))
         }
     }

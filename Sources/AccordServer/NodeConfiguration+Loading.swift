@@ -21,6 +21,7 @@ import SystemPackage
 /// | audit.checkpoint-seconds | ACCORD_AUDIT_CHECKPOINT_SECONDS | |
 /// | console.secure-cookies | ACCORD_CONSOLE_SECURE_COOKIES | |
 /// | access.policy-file | ACCORD_ACCESS_POLICY_FILE | |
+/// | workflows.directory | ACCORD_WORKFLOWS_DIRECTORY | |
 /// | keys.master-file | ACCORD_KEYS_MASTER_FILE (or the keys themselves in ACCORD_MASTER_KEYS) | |
 extension NodeConfiguration {
     public static func load(

@@ -50,9 +50,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
             // wait for one: on a loaded 2-core machine a burst of writers queues for seconds.
             let small = StoreConfiguration(postgresConnectionsPerEventLoop: 2, requestTimeoutSeconds: 60)
             let admin = try await SQLStore.open(.postgres(url: url), configuration: small, logger: logger)
-            try await admin.database.raw("CREATE SCHEMA \(ident: schema)").run()
             let store: SQLStore
             do {
+                try await admin.database.raw("CREATE SCHEMA \(ident: schema)").run()
                 store = try await SQLStore.open(.postgres(url: url), configuration: small, searchPath: [schema], logger: logger)
             } catch {
                 await admin.shutdown()

@@ -25,6 +25,7 @@ extension TestDatabase {
             }
             let cipher = try await TestDatabase.cipher(for: store)
             let service = try AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: ManualWallClock(start))
+            try await Fixtures.createOfficers(in: SQLUserRepository(store: store, cipher: cipher))
             var logger = Logger(label: "accord.test.node")
             logger.logLevel = .warning
             return try await body(AccordNode(configuration: configuration, store: store, cipher: cipher, service: service, logger: logger))

@@ -20,6 +20,11 @@ public struct CaseworkError: AccordError, Equatable {
     public static let semanticCodes: Set<String> = [
         "casework.date_in_future", "casework.date_implausible", "casework.date_not_in_calendar", "casework.invalid_date_range",
         "casework.person_already_linked", "casework.person_not_in_case",
+        // Rules of the case's workflow and of the node's users and roles, which no schema states.
+        "workflow.unknown_transition", "workflow.field_not_settable", "workflow.invalid_choice", "workflow.invalid_boolean",
+        "workflow.field_too_long", "workflow.reason_required", "workflow.invalid_field_date",
+        "casework.invalid_outcome", "casework.grounds_required", "casework.unknown_team", "casework.unknown_officer",
+        "casework.officer_not_in_office", "casework.reason_required", "casework.assignee_required",
     ]
 
     /// Wraps the problems found by a validator; the first error's code becomes the error's code.

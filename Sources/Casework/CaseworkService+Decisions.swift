@@ -32,6 +32,13 @@ public struct DecisionReviewInput: Codable, Sendable, Equatable {
 extension CaseworkService {
     // MARK: Decisions
 
+    /// Whether the case's state waits for a decision: a transition out of it follows a
+    /// proposal or an approval.
+    public func expectsDecision(_ record: Case) -> Bool {
+        guard let workflow = try? workflow(of: record), workflow.decision != nil else { return false }
+        return workflow.outgoing(from: record.state).contains { $0.on.contains("decision.proposed") || $0.on.contains("decision.approved") }
+    }
+
     /// Records a proposed decision: an outcome of the workflow's list, grounds and legal basis.
     /// Without four-eyes it is approved and signed at once.
     public func proposeDecision(_ number: CaseNumber, _ input: DecisionInput, by caller: Caller) async throws -> CaseDecision {
@@ -55,6 +62,10 @@ extension CaseworkService {
         try await authorize(caller, rule.permission, [resource(record)], .create, "case_decision", record.id.rawValue)
         guard record.isOpen else {
             throw CaseworkError(code: "casework.case_closed", reason: "case \(record.number.text) is closed", category: .conflict)
+        }
+        guard expectsDecision(record) else {
+            throw CaseworkError(code: "workflow.decision_not_expected",
+                                reason: "no decision is taken while the case is \(workflow.label(of: record.state).lowercased())", category: .conflict)
         }
         if let latest = try await decisions.latest(of: record.id), latest.state != .returned {
             throw CaseworkError(code: "casework.decision_exists", reason: latest.state == .approved
@@ -81,7 +92,7 @@ extension CaseworkService {
         let id = v.parsed(input.decision, at: "decision", required: true, code: "casework.invalid_id", expected: "a decision ID", CaseDecision.ID.init)
         let verdict = v.enumeration(input.verdict, DecisionReviewInput.Verdict.self, at: "verdict", required: true, code: "casework.invalid_verdict")
         let reason = v.text(input.reason, at: "reason", maxLength: 2000)
-        if verdict == .return, reason == nil { v.fail("casework.missing_field", "say why the decision is returned", at: "reason") }
+        if verdict == .return, reason == nil { v.fail("casework.reason_required", "say why the decision is returned", at: "reason") }
         try v.finish()
         let record = try await load(number)
         let workflow = try self.workflow(of: record)

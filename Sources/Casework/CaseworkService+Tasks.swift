@@ -46,7 +46,7 @@ extension CaseworkService {
         let due = v.calendarDate(input.due, at: "due")
         let priority = v.enumeration(input.priority, CaseTask.Priority.self, at: "priority", code: "casework.invalid_priority")
         if assignee == nil, team == nil, input.assignee == nil, input.team == nil {
-            v.fail("casework.missing_field", "give an assignee or a team", at: "assignee")
+            v.fail("casework.assignee_required", "give an assignee or a team", at: "assignee")
         }
         try v.finish()
         let record = try await load(number)
@@ -97,8 +97,8 @@ extension CaseworkService {
         let assignee = v.parsed(input.assignee, at: "assignee", code: "casework.invalid_user", expected: "a user name", UserID.init)
         let reason = v.text(input.reason, at: "reason", maxLength: 500)
         if action == .reassign {
-            if assignee == nil, input.assignee == nil { v.fail("casework.missing_field", "assignee is required to reassign", at: "assignee") }
-            if reason == nil { v.fail("casework.missing_field", "say why the task is reassigned", at: "reason") }
+            if assignee == nil, input.assignee == nil { v.fail("casework.assignee_required", "assignee is required to reassign", at: "assignee") }
+            if reason == nil { v.fail("casework.reason_required", "say why the task is reassigned", at: "reason") }
         }
         try v.finish()
         guard var task = try await tasks.task(id) else { throw CaseworkError(code: "casework.task_not_found", reason: "no task \(id.rawValue.prefix(64))", category: .notFound) }

@@ -73,7 +73,7 @@ extension CaseworkService {
         let workflow = try self.workflow(of: record)
         guard let transition = workflow.transition(id!) else {
             throw CaseworkError(code: "workflow.unknown_transition", reason: "the \(workflow.caseType.rawValue) workflow has no transition \(id!.prefix(64))",
-                                category: .invalidInput, diagnostics: [Diagnostic(code: "workflow.unknown_transition", message: "no such transition", path: "transition")])
+                                category: .unprocessable, diagnostics: [Diagnostic(code: "workflow.unknown_transition", message: "no such transition", path: "transition")])
         }
         guard let permission = transition.permission else {
             try await audit.record(caller.event(.update, "case", record.id.rawValue, outcome: .denied))
@@ -143,7 +143,8 @@ extension CaseworkService {
     /// A second officer refuses a four-eyes transition that was asked for; the case stays where it is.
     public func refusePendingTransition(_ number: CaseNumber, reason: String?, expectedVersion: Int?, by caller: Caller) async throws -> Case {
         var v = Validation()
-        let reason = v.text(reason, at: "reason", required: true, maxLength: 1000)
+        let reason = v.text(reason, at: "reason", maxLength: 1000)
+        if reason == nil { v.fail("casework.reason_required", "say why the transition is refused", at: "reason") }
         if expectedVersion == nil { v.fail("casework.missing_field", "expectedVersion is required", at: "expectedVersion") }
         try v.finish()
         let record = try await load(number)
@@ -319,11 +320,19 @@ extension CaseworkService {
 extension Workflow.Field {
     /// The value checked against the field's kind; nil (with a diagnostic) when it does not fit.
     func check(_ value: String, at path: String, into v: inout Validation) -> String? {
-        guard let text = v.text(value, at: path, required: true, maxLength: maxLength) else { return nil }
+        if value.unicodeScalars.count > maxLength {
+            v.fail("workflow.field_too_long", "\(label) takes at most \(maxLength) characters", at: path)
+            return nil
+        }
+        guard let text = v.text(value, at: path, required: true, maxLength: 2000) else { return nil }
         switch kind {
         case .text: return text
         case .date:
-            return v.calendarDate(text, at: path).map(\.description)
+            guard let date = CalendarDate(text) else {
+                v.fail("workflow.invalid_field_date", "\(label): '\(text.prefix(40))' is not a date (YYYY-MM-DD)", at: path)
+                return nil
+            }
+            return date.text
         case .choice:
             guard options.contains(text) else {
                 v.fail("workflow.invalid_choice", "\(label): '\(text.prefix(40))' is not one of \(options.joined(separator: ", "))", at: path)

@@ -171,6 +171,10 @@ public struct CaseworkService: Sendable {
         if let documentNumber, !documentNumber.isEmpty, number == nil {
             throw CaseworkError.invalid([Diagnostic(code: "casework.invalid_document_number", message: "documentNumber: give at least one letter A–Z or digit", path: "documentNumber")])
         }
+        // A name given but empty is a mistake, not "any name", even beside a document number.
+        if let name, name.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty, !(documentNumber ?? "").isEmpty {
+            throw CaseworkError.invalid([Diagnostic(code: "casework.invalid_name", message: "name is empty: leave it out or give a name", path: "name")])
+        }
         guard !tokens.isEmpty || number != nil else {
             throw CaseworkError(
                 code: "casework.search_criteria_missing",

@@ -101,14 +101,12 @@ public struct PartyInput: Codable, Sendable, Equatable {
 /// A change to a case record. Absent fields stay as they are; `assignedOfficer: ""` unassigns.
 public struct CaseUpdateInput: Codable, Sendable, Equatable {
     public var expectedVersion: Int?
-    public var status: String?
     public var office: String?
     public var assignedOfficer: String?
     public var title: String?
 
-    public init(expectedVersion: Int?, status: String? = nil, office: String? = nil, assignedOfficer: String? = nil, title: String? = nil) {
+    public init(expectedVersion: Int?, office: String? = nil, assignedOfficer: String? = nil, title: String? = nil) {
         self.expectedVersion = expectedVersion
-        self.status = status
         self.office = office
         self.assignedOfficer = assignedOfficer
         self.title = title

@@ -155,8 +155,7 @@ extension CaseworkConsole {
                 )
             }
             let open = decisions.last.map { $0.isProposed || $0.isApproved } ?? false
-            let expected = workflow.outgoing(from: record.state).contains { $0.on.contains("decision.proposed") || $0.on.contains("decision.approved") }
-            if maySettle, !open, record.isOpen, expected {
+            if maySettle, !open, record.isOpen, service.expectsDecision(record) {
                 let mine = form?.action == "decision"
                 propose = ProposeForm(
                     outcomes: rule.outcomes.map { Option(value: $0.id, label: $0.label, selected: mine && form?.fields["outcome"] == $0.id) },

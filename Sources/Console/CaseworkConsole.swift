@@ -79,7 +79,8 @@ public struct CaseworkConsole: Sendable {
         let type = query["type"].flatMap { CaseType(rawValue: String($0)) }
         let caseState = query["state"].map(String.init).flatMap { $0.isEmpty ? nil : String($0.prefix(40)) }
         let mine = query["mine"] == "1"
-        let openOnly = query["open"] != "0"
+        // Open cases by default, unless closed ones are asked for or a state is chosen.
+        let openOnly = query["open"] != "0" && caseState == nil
         let sort = query["sort"].flatMap { CaseFilter.Sort(rawValue: String($0)) } ?? .newest
         let office = query["office"].flatMap { OfficeCode(String($0)) }
         let person = query["person"].flatMap { Person.ID(String($0)) }

@@ -71,7 +71,11 @@ extension AccordNode {
         var issued: [String: String] = [:]
         for (name, grants) in Self.testUsers {
             let id = UserID(name)!
-            if try await auth.users.user(id) == nil {
+            if var existing = try await auth.users.user(id) {
+                // A fixture officer of the same name takes the test roles.
+                existing.grants = grants
+                try await auth.users.update(existing, expectedVersion: existing.version)
+            } else {
                 _ = try await auth.users.insert(UserAccount(id: id, displayName: name, grants: grants, passwordHash: "-", createdAt: Date()))
             }
             issued[name] = try await auth.issueToken(for: id, scopes: nil, validity: 3_600, tokens: tokens, by: .tool("test"))

@@ -31,8 +31,10 @@ import Testing
                 #expect(number.hasPrefix("ASY-2026-000001-"))
                 #expect(opened["office"] as? String == "HQ-ASYLUM")
 
-                let moved = try await client.call(.patch, "/api/v1/cases/\(number)", json: #"{"expectedVersion": 1, "status": "in_progress", "assignedOfficer": "k.novak"}"#)
-                #expect(moved.status == .ok && moved["version"] as? Int == 2 && moved["status"] as? String == "in_progress")
+                let moved = try await client.call(.patch, "/api/v1/cases/\(number)", json: #"{"expectedVersion": 1, "assignedOfficer": "k.novak"}"#)
+                #expect(moved.status == .ok && moved["version"] as? Int == 2 && moved["state"] as? String == "registered")
+                let nobody = try await client.call(.patch, "/api/v1/cases/\(number)", json: #"{"expectedVersion": 2, "assignedOfficer": "no.such.officer"}"#)
+                #expect(nobody.status.code == 422 && nobody.errorCode == "casework.unknown_officer")
 
                 let note = try await client.call(.post, "/api/v1/cases/\(number)/notes", json: #"{"text": "Interview on Monday."}"#)
                 #expect(note.status == .created && note["author"] as? String == "k.novak")
@@ -48,8 +50,8 @@ import Testing
 
                 let history = try await client.call(.get, "/api/v1/cases/\(number)/history")
                 let actions = (history["history"] as? [[String: Any]])?.compactMap { $0["action"] as? String }
-                #expect(actions == ["case_opened", "status_changed", "assignment_changed", "note_added", "document_attached"])
-                let listed = try await client.call(.get, "/api/v1/cases?status=in_progress&type=asylum&office=HQ-ASYLUM")
+                #expect(actions == ["case_opened", "assignment_changed", "note_added", "document_attached"])
+                let listed = try await client.call(.get, "/api/v1/cases?state=registered&type=asylum&office=HQ-ASYLUM&open=true")
                 #expect(listed["total"] as? Int == 1)
                 let personCases = try await client.call(.get, "/api/v1/persons/\(personID)/cases")
                 #expect(personCases["total"] as? Int == 1)

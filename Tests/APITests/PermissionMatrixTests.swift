@@ -35,7 +35,6 @@ import Testing
     }
 
     static let note = #"{"text": "checked"}"#
-    static let move = #"{"expectedVersion": VERSION, "status": "in_progress"}"#
     static let newPerson = #"{"name": {"family": "Doe"}}"#
     static let forbidden = "identity.forbidden"
     static let purpose = "identity.purpose_required"
@@ -66,6 +65,17 @@ import Testing
         Row("officer.north", .post, "/api/v1/cases", body: #"{"type": "visa", "office": "SOUTH-2", "principalPersonID": "{loner}"}"#, 403, forbidden),
         Row("officer.north", .patch, "/api/v1/cases/{north}", body: #"{"expectedVersion": 1, "assignedOfficer": "officer.north"}"#, 403, forbidden),
         Row("officer.north", .delete, "/api/v1/persons/{loner}", 403, forbidden),
+        // Workflow: transitions need the transition's permission on the case, decisions `decide`.
+        Row("officer.north", .get, "/api/v1/cases/{north}/transitions", 200),
+        Row("officer.north", .post, "/api/v1/cases/{north}/transitions", body: #"{"transition": "lodge", "expectedVersion": 1}"#, 422, "workflow.guard_unmet"),
+        Row("officer.south", .post, "/api/v1/cases/{north}/transitions", body: #"{"transition": "lodge", "expectedVersion": 1}"#, 403, forbidden),
+        Row("officer.north", .post, "/api/v1/cases/{north}/decisions", body: #"{"outcome": "refugee_status"}"#, 403, forbidden),
+        Row("supervisor.north", .post, "/api/v1/cases/{north}/decisions", body: #"{"outcome": "refugee_status"}"#, 409, "workflow.decision_not_expected"),
+        Row("officer.north", .get, "/api/v1/tasks", 200),
+        Row("officer.north", .get, "/api/v1/tasks?queue=SOUTH-2", 403, forbidden),
+        Row("officer.north", .get, "/api/v1/workload?office=NORTH-1", 403, forbidden),
+        Row("supervisor.north", .get, "/api/v1/workload?office=NORTH-1", 200),
+        Row("supervisor.north", .get, "/api/v1/workload?office=SOUTH-2", 403, forbidden),
         // Officer of SOUTH-2.
         Row("officer.south", .get, "/api/v1/cases/{north}", 403, forbidden),
         Row("officer.south", .get, "/api/v1/cases/{appeal}", 200),

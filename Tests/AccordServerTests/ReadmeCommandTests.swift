@@ -48,6 +48,7 @@ import Testing
         demo.standardOutput = output
         demo.standardError = output
         try demo.run()
+        let reader = PipeReader(output)
         defer {
             if demo.isRunning { demo.interrupt() }
             demo.waitUntilExit()
@@ -56,9 +57,8 @@ import Testing
         var seen = ""
         let deadline = Date().addingTimeInterval(180)
         while !seen.contains("Press Ctrl-C"), Date() < deadline, demo.isRunning {
-            let chunk = output.fileHandleForReading.availableData
-            if chunk.isEmpty { try await Task.sleep(for: .milliseconds(100)) }
-            seen += String(decoding: chunk, as: UTF8.self)
+            try await Task.sleep(for: .milliseconds(100))
+            seen = reader.text
         }
         try #require(seen.contains("Press Ctrl-C"), "the demo did not start:\n\(seen.suffix(2000))")
         for line in lines {

@@ -30,7 +30,7 @@ public struct WorkflowWalker: Sendable {
         let workflow = try service.workflow(of: record)
         let before = record.state
         // A state that waits for a decision: propose one, and approve it with a second officer.
-        let expectsDecision = workflow.outgoing(from: record.state).contains { $0.on.contains("decision.proposed") || $0.on.contains("decision.approved") }
+        let expectsDecision = service.expectsDecision(record)
         if expectsDecision, let rule = workflow.decision {
             let latest = try await service.decisions(number, by: officer).last
             if latest == nil || latest?.state == .returned {
