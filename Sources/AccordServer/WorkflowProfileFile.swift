@@ -245,15 +245,17 @@ extension ProfileReader {
     }
 
     mutating func decisionRule(_ node: Node) -> Workflow.DecisionRule? {
-        guard let members = members(node, "decision", required: ["outcomes"], optional: ["fourEyes", "permission"]) else { return nil }
+        guard let members = members(node, "decision", required: ["outcomes"], optional: ["fourEyes", "permission", "proposePermission"]) else { return nil }
         let fourEyes = bool(members["fourEyes"], "decision.fourEyes", default: true)
         let permission = members["permission"] == nil ? .decide : self.permission(members["permission"], "decision.permission")
+        let propose = members["proposePermission"] == nil ? nil : self.permission(members["proposePermission"], "decision.proposePermission")
+        if members["proposePermission"] != nil, propose == nil { return nil }
         let outcomes = keyed(members["outcomes"], "decision.outcomes").compactMap { id, node -> Workflow.DecisionRule.Outcome? in
             guard let fields = self.members(node, "decision.outcomes.\(id)", required: ["label"], optional: ["groundsRequired"]),
                   let label = string(fields["label"], "decision.outcomes.\(id).label") else { return nil }
             return Workflow.DecisionRule.Outcome(id: id, label: label, groundsRequired: bool(fields["groundsRequired"], "decision.outcomes.\(id).groundsRequired", default: false))
         }
         guard let permission else { return nil }
-        return Workflow.DecisionRule(outcomes: outcomes, fourEyes: fourEyes, permission: permission)
+        return Workflow.DecisionRule(outcomes: outcomes, fourEyes: fourEyes, permission: permission, proposePermission: propose)
     }
 }

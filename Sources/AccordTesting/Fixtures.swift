@@ -29,14 +29,14 @@ public enum Fixtures {
         CaseInput(type: type.rawValue, office: office, assignedOfficer: officer, title: "Test case", principalPersonID: principal.id.rawValue)
     }
 
-    /// Officers cases can be assigned to: case officer at every office the tests use, legal
-    /// officer everywhere; and a supervisor at those offices (four eyes). They cannot sign in.
+    /// Officers cases can be assigned to (case officer at every office the tests use) and a
+    /// supervisor at those offices (four eyes). They cannot sign in.
     public static let officers = ["a.martin", "k.novak", "s.dubois"]
     public static let supervisor = "h.supervisor"
     public static let offices = ["HQ-ASYLUM", "HQ", "NORTH-1", "SOUTH-2", "AIRPORT", "APPEALS", "BORDER-EAST"]
 
     public static func createOfficers(in users: any UserRepository) async throws {
-        let officerGrants = offices.map { RoleGrant(role: "case_officer", office: $0) } + [RoleGrant(role: "legal_officer")]
+        let officerGrants = offices.map { RoleGrant(role: "case_officer", office: $0) }
         for name in officers + [supervisor] {
             guard let id = UserID(name), try await users.user(id) == nil else { continue }
             let grants = name == supervisor ? offices.map { RoleGrant(role: "supervisor", office: $0) } : officerGrants

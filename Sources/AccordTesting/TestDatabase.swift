@@ -23,6 +23,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
 
     /// Runs `body` with a freshly migrated, empty database of this kind and a private data
     /// directory, and removes both afterwards.
+    /// At most this many PostgreSQL test databases are open at once (each holds up to 8 connections).
+    static let postgresSlots = AsyncSemaphore(12)
+
     public func withStore<T>(_ body: (SQLStore, URL) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("accord-test-\(UUID().uuidString)", isDirectory: true)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -45,6 +48,11 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
             guard let url = ProcessInfo.processInfo.environment["ACCORD_TEST_POSTGRES_URL"] else {
                 throw StorageError.unavailable("ACCORD_TEST_POSTGRES_URL is not set but PostgreSQL tests are required")
             }
+            // Tests run in parallel; each store holds a few connections. Bounding how many stores
+            // are open at once keeps the suite under the server's max_connections however many
+            // PostgreSQL tests there are.
+            await Self.postgresSlots.acquire()
+            defer { Task { await Self.postgresSlots.release() } }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
             // Few connections per test (many tests run at once against one server), and a patient
             // wait for one: on a loaded 2-core machine a burst of writers queues for seconds.

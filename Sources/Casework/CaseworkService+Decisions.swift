@@ -59,7 +59,7 @@ extension CaseworkService {
             v.fail("casework.grounds_required", "a decision “\(outcome!.label)” must state its grounds", at: "grounds")
         }
         try v.finish()
-        try await authorize(caller, rule.permission, [resource(record)], .create, "case_decision", record.id.rawValue)
+        try await authorize(caller, rule.proposePermission, [resource(record)], .create, "case_decision", record.id.rawValue)
         guard record.isOpen else {
             throw CaseworkError(code: "casework.case_closed", reason: "case \(record.number.text) is closed", category: .conflict)
         }

@@ -155,7 +155,7 @@ extension CaseworkConsole {
                 )
             }
             let open = decisions.last.map { $0.isProposed || $0.isApproved } ?? false
-            if maySettle, !open, record.isOpen, service.expectsDecision(record) {
+            if may(rule.proposePermission), !open, record.isOpen, service.expectsDecision(record) {
                 let mine = form?.action == "decision"
                 propose = ProposeForm(
                     outcomes: rule.outcomes.map { Option(value: $0.id, label: $0.label, selected: mine && form?.fields["outcome"] == $0.id) },
@@ -176,6 +176,7 @@ extension CaseworkConsole {
                     case "decision": return "decision-\(field)"
                     case "tasks": return "task-\(field)"
                     case "notes": return "note-text"
+                    case "documents": return "document-\(field == "kind" ? "kind" : "file")"
                     default: return field
                     }
                 } ?? "actions"
@@ -186,6 +187,10 @@ extension CaseworkConsole {
         return CaseWorkView(
             csrf: session.csrfToken, caseVersion: record.version, actions: actions, hasActions: !actions.isEmpty, pending: pending,
             decisions: decisions, propose: propose, tasks: tasks, canAddTask: may(.editCase) && record.isOpen, canAddNote: may(.addNote),
+            canAttach: may(.attachDocument) && record.isOpen,
+            documentKinds: CaseDocument.Kind.allCases.map {
+                Option(value: $0.rawValue, label: $0.label, selected: form?.action == "documents" ? form?.fields["kind"] == $0.rawValue : $0 == workflow.checklist.first { !documents.contains($0) })
+            },
             noteText: form?.action == "notes" ? form?.fields["text"] ?? "" : "",
             teams: service.policy.roles.keys.sorted().map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: false) },
             errors: summary, flash: nil,

@@ -52,6 +52,8 @@ public struct CaseworkConsole: Sendable {
         }
         console.get("persons") { request, _ in try await personSearch(request, session: requireSession(request)) }
         registerWork(on: console)
+        registerRegistration(on: console)
+        registerUpload(on: console)
         registerAdministration(on: console)
         registerFederation(on: console)
         registerReadmission(on: console)

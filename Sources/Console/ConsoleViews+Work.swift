@@ -143,6 +143,8 @@ struct CaseWorkView {
     let tasks: [TaskView]
     let canAddTask: Bool
     let canAddNote: Bool
+    let canAttach: Bool
+    let documentKinds: [Option]
     let noteText: String
     let teams: [Option]
     let errors: ErrorSummary?

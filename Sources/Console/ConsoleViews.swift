@@ -158,6 +158,7 @@ struct PersonCard {
         let expires: String?
     }
 
+    let id: String
     let name: String
     let role: String
     let relationship: String?
@@ -171,6 +172,7 @@ struct PersonCard {
 
     init(_ person: Person, party: CaseParty) {
         let details = person.details
+        id = person.id.rawValue
         name = person.displayName
         role = party.role.label
         relationship = party.relationship

@@ -180,7 +180,7 @@ struct Demo: AsyncParsableCommand {
         try await ensure(belgium, "demo.supervisor", "Demo supervisor", officeGrants + [RoleGrant(role: "partner_liaison")], password)
         try await ensure(belgium, "bel.liaison", "A. Janssens (liaison officer)", [RoleGrant(role: "partner_liaison")], password)
         // The sample officers the national cases are assigned to, and a registry clerk.
-        let officerGrants = SampleCaseSeeder.offices.filter { $0 != "APPEALS" }.map { RoleGrant(role: "case_officer", office: $0) } + [RoleGrant(role: "legal_officer")]
+        let officerGrants = SampleCaseSeeder.offices.map { RoleGrant(role: "case_officer", office: $0) }
         for officer in SampleCaseSeeder.officers { try await ensure(belgium, officer, officer, officerGrants, password) }
         try await ensure(belgium, "demo.clerk", "Registry clerk", SampleCaseSeeder.offices.map { RoleGrant(role: "registry_clerk", office: $0) }, password)
         try await ensure(morocco, "mar.officer", "K. Alaoui (readmission officer)", [RoleGrant(role: "readmission_supervisor")], password)

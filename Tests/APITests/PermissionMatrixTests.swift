@@ -69,8 +69,10 @@ import Testing
         Row("officer.north", .get, "/api/v1/cases/{north}/transitions", 200),
         Row("officer.north", .post, "/api/v1/cases/{north}/transitions", body: #"{"transition": "lodge", "expectedVersion": 1}"#, 422, "workflow.guard_unmet"),
         Row("officer.south", .post, "/api/v1/cases/{north}/transitions", body: #"{"transition": "lodge", "expectedVersion": 1}"#, 403, forbidden),
-        Row("officer.north", .post, "/api/v1/cases/{north}/decisions", body: #"{"outcome": "refugee_status"}"#, 403, forbidden),
-        Row("supervisor.north", .post, "/api/v1/cases/{north}/decisions", body: #"{"outcome": "refugee_status"}"#, 409, "workflow.decision_not_expected"),
+        // The case officer proposes (not yet: the case is only registered), the supervisor approves.
+        Row("officer.north", .post, "/api/v1/cases/{north}/decisions", body: #"{"outcome": "refugee_status"}"#, 409, "workflow.decision_not_expected"),
+        Row("officer.south", .post, "/api/v1/cases/{north}/decisions", body: #"{"outcome": "refugee_status"}"#, 403, forbidden),
+        Row("officer.north", .post, "/api/v1/cases/{north}/decisions/review", body: #"{"decision": "00000000-0000-4000-8000-000000000000", "verdict": "approve"}"#, 403, forbidden),
         Row("officer.north", .get, "/api/v1/tasks", 200),
         Row("officer.north", .get, "/api/v1/tasks?queue=SOUTH-2", 403, forbidden),
         Row("officer.north", .get, "/api/v1/workload?office=NORTH-1", 403, forbidden),

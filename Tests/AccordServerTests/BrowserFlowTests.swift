@@ -26,4 +26,22 @@ import Testing
         let screenshots = (try? FileManager.default.contentsOfDirectory(atPath: artifacts.path)) ?? []
         #expect(screenshots.filter { $0.hasSuffix(".png") }.count >= 8, "\(screenshots)")
     }
+
+    /// An asylum case from registration (with the duplicate warning) to a decision proposed by
+    /// the case officer, approved by a supervisor and signed by the node; openssl checks the
+    /// signature from the API's JSON alone (Tests/Browser/casework_flow.py).
+    @Test(.enabled(if: required || present, "needs chromium, chromedriver and python selenium (scripts/test.sh installs them)"))
+    func anAsylumCaseFromRegistrationToASignedDecision() throws {
+        try #require(Self.present, "chromium, chromedriver or python selenium is missing (scripts/test.sh installs them)")
+        let artifacts = Self.repository.appendingPathComponent(".build/test-artifacts/casework")
+        try? FileManager.default.removeItem(at: artifacts)
+        let result = try ExternalTool.run("python3", [
+            Self.repository.appendingPathComponent("Tests/Browser/casework_flow.py").path,
+            "--accord", AccordProcess.executable.path, "--out", artifacts.path,
+        ], in: Self.repository)
+        #expect(result.status == 0, "\(result.output)\n\(result.errors.suffix(3000))")
+        #expect(result.output.contains("verified by openssl"))
+        let screenshots = (try? FileManager.default.contentsOfDirectory(atPath: artifacts.path)) ?? []
+        #expect(screenshots.filter { $0.hasSuffix(".png") }.count >= 6, "\(screenshots)")
+    }
 }

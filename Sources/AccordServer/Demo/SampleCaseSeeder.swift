@@ -106,12 +106,11 @@ public struct SampleCaseSeeder: Sendable {
         }
     }
 
-    /// Accounts for the sample officers (case officer at every office, legal officer for
-    /// appeals), so cases can be assigned to them; they cannot sign in until the demo gives them
-    /// a password.
+    /// Accounts for the sample officers (case officer at every office), so cases can be
+    /// assigned to them; they cannot sign in until the demo gives them a password.
     public func ensureOfficers() async throws {
         guard let users = service.users else { return }
-        let grants = Self.offices.filter { $0 != "APPEALS" }.map { RoleGrant(role: "case_officer", office: $0) } + [RoleGrant(role: "legal_officer")]
+        let grants = Self.offices.map { RoleGrant(role: "case_officer", office: $0) }
         for name in Self.officers {
             guard let id = UserID(name), try await users.user(id) == nil else { continue }
             try await users.insert(UserAccount(id: id, displayName: name, grants: grants, passwordHash: "!", createdAt: clock.now))

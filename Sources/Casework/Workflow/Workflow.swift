@@ -182,13 +182,16 @@ public struct Workflow: Sendable, Equatable {
         public var outcomes: [Outcome]
         /// Proposed by one officer, approved by another.
         public var fourEyes: Bool
-        /// The permission to propose and approve.
+        /// The permission to approve (and, without four eyes, to decide).
         public var permission: Permission
+        /// The permission to propose (with four eyes: the case officer's, by default).
+        public var proposePermission: Permission
 
-        public init(outcomes: [Outcome], fourEyes: Bool, permission: Permission = .decide) {
+        public init(outcomes: [Outcome], fourEyes: Bool, permission: Permission = .decide, proposePermission: Permission? = nil) {
             self.outcomes = outcomes
             self.fourEyes = fourEyes
             self.permission = permission
+            self.proposePermission = proposePermission ?? (fourEyes ? .editCase : permission)
         }
 
         public struct Outcome: Sendable, Equatable {

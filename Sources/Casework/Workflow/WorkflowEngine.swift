@@ -147,7 +147,8 @@ public struct WorkflowEngine: Sendable {
             return TransitionOption(
                 id: transition.id, label: transition.label, to: transition.to, toLabel: workflow.label(of: transition.to),
                 fourEyes: transition.fourEyes, reasonRequired: transition.reasonRequired, sets: transition.sets,
-                unmet: unmet(transition, in: workflow, facts: facts)
+                // A field the transition itself asks for is filled in with it, not beforehand.
+                unmet: unmet(transition, in: workflow, facts: facts).filter { !($0.code == "workflow.field_missing" && transition.sets.contains($0.subject ?? "")) }
             )
         }
     }

@@ -1,0 +1,187 @@
+import AccordCore
+public import Casework
+import Foundation
+public import Hummingbird
+import Identity
+
+/// Registering a person (search before create), the person page, and opening a case for them.
+extension CaseworkConsole {
+    func registerRegistration<Context: RequestContext>(on console: RouterGroup<Context>) {
+        console.get("persons/new") { request, _ in
+            let session = try await requireSession(request)
+            return html("person-new", RegistrationPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, values: [:]))
+        }
+        console.post("persons/new") { request, _ in
+            let session = try await requireSession(request)
+            let fields = try await checkedForm(request, session)
+            return try await register(fields, session: session, request: request)
+        }
+        console.get("persons/{personID}") { request, context in
+            let session = try await requireSession(request)
+            guard let id = context.parameters.get("personID").flatMap(Person.ID.init) else { throw CaseworkError.personNotFound("") }
+            return try await personPage(id, session: session, request: request)
+        }
+        console.post("persons/{personID}/cases") { request, context in
+            let session = try await requireSession(request)
+            guard let id = context.parameters.get("personID").flatMap(Person.ID.init) else { throw CaseworkError.personNotFound("") }
+            let fields = try await checkedForm(request, session)
+            let caller = Self.caller(session, request)
+            do {
+                let opened = try await service.openCase(CaseInput(
+                    type: fields["type"], office: fields["office"], assignedOfficer: fields["assignedOfficer"].flatMap { $0.isEmpty ? nil : $0 },
+                    title: fields["title"].flatMap { $0.isEmpty ? nil : $0 }, principalPersonID: id.rawValue
+                ), by: caller)
+                return Response(status: .seeOther, headers: [.location: "/console/cases/\(opened.number.text)", .cacheControl: "no-store"])
+            } catch let error as CaseworkError {
+                return try await personPage(id, session: session, request: request, form: fields, error: error, status: HTTPResponse.Status(code: error.category.httpStatusCode))
+            }
+        }
+    }
+
+    /// Search before create: unless the clerk confirmed, likely duplicates (same document number,
+    /// the same name in any script) are shown first, with why each matched; the input is kept.
+    func register(_ fields: [String: String], session: ConsoleSession, request: Request) async throws -> Response {
+        let caller = Self.caller(session, request)
+        func value(_ key: String) -> String? { fields[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
+        var documents: [IdentityDocumentInput]?
+        if let number = value("documentNumber") {
+            documents = [IdentityDocumentInput(kind: value("documentKind") ?? "passport", number: number, issuingCountry: value("issuingCountry") ?? value("nationality"),
+                                               expiresOn: value("expiresOn"))]
+        }
+        var native: [ScriptedNameInput]?
+        if let family = value("nativeFamily") {
+            native = [ScriptedNameInput(script: value("nativeScript") ?? "Arab", given: value("nativeGiven"), family: family)]
+        }
+        let input = PersonInput(name: NameInput(given: value("given"), family: fields["family"] ?? ""), nativeNames: native, dateOfBirth: value("dateOfBirth"),
+                                placeOfBirth: value("placeOfBirth"), sex: value("sex"), nationality: value("nationality"), identityDocuments: documents)
+        if fields["confirm"] != "1" {
+            var candidates: [Person.ID: DuplicateView] = [:]
+            if let number = value("documentNumber"),
+               let found = try? await service.searchPersons(name: nil, documentNumber: number, by: caller) {
+                for person in found { candidates[person.id] = DuplicateView(person, reasons: ["same document number \(number)"]) }
+            }
+            let name = [value("given"), value("family")].compactMap { $0 }.joined(separator: " ")
+            let nativeName = [value("nativeGiven"), value("nativeFamily")].compactMap { $0 }.joined(separator: " ")
+            for (query, reason) in [(name, "same name"), (nativeName, "same name in \(value("nativeScript") ?? "another script")")] where !query.isEmpty {
+                guard let found = try? await service.searchPersons(name: query, documentNumber: nil, by: caller) else { continue }
+                for person in found {
+                    var reasons = candidates[person.id]?.reasons ?? []
+                    reasons.append(reason)
+                    if let born = value("dateOfBirth"), person.details.dateOfBirth?.text == born { reasons.append("same date of birth") }
+                    candidates[person.id] = DuplicateView(person, reasons: Array(Set(reasons)).sorted())
+                }
+            }
+            if !candidates.isEmpty {
+                var page = RegistrationPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, values: fields)
+                page.duplicates = candidates.values.sorted { ($0.reasons.count, $0.name) > ($1.reasons.count, $1.name) }
+                page.hasDuplicates = true
+                return html("person-new", page)
+            }
+        }
+        do {
+            let person = try await service.registerPerson(input, by: caller)
+            return Response(status: .seeOther, headers: [.location: "/console/persons/\(person.id.rawValue)", .cacheControl: "no-store"])
+        } catch let error as CaseworkError {
+            var page = RegistrationPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, values: fields)
+            page.errors = ErrorSummary(code: error.code, text: error.reason, items: error.diagnostics.map {
+                ErrorSummary.Item(text: $0.message, anchor: Self.registrationAnchor($0.path ?? ""))
+            })
+            return html("person-new", page, status: HTTPResponse.Status(code: error.category.httpStatusCode))
+        }
+    }
+
+    /// The form field a problem of `PersonInput` is about.
+    static func registrationAnchor(_ path: String) -> String {
+        switch path {
+        case "name.family": "family"
+        case "name.given": "given"
+        case let other where other.hasPrefix("identityDocuments"): other.hasSuffix("issuingCountry") ? "issuingCountry" : other.hasSuffix("expiresOn") ? "expiresOn" : "documentNumber"
+        case let other where other.hasPrefix("nativeNames"): "nativeFamily"
+        default: path
+        }
+    }
+
+    func personPage(_ id: Person.ID, session: ConsoleSession, request: Request, form: [String: String]? = nil, error: CaseworkError? = nil,
+                    status: HTTPResponse.Status = .ok) async throws -> Response {
+        let caller = Self.caller(session, request)
+        let person = try await service.person(id, by: caller)
+        let cases = try await service.listCases(CaseFilter(personID: id, limit: 100), by: caller).cases
+        let card = PersonCard(person, party: CaseParty(personID: id, role: .principal))
+        let canOpen = caller.grants.map { service.policy.allows($0, .editCase) } ?? true
+        var summary: ErrorSummary?
+        if let error {
+            summary = ErrorSummary(code: error.code, text: error.reason, items: error.diagnostics.map { ErrorSummary.Item(text: $0.message, anchor: "open-\($0.path ?? "type")") })
+        }
+        let page = PersonPage(
+            nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, id: id.rawValue, person: card,
+            cases: cases.map { CaseRow($0, persons: [id: person], stateLabel: stateLabel($0), today: CalendarDate(Date())) },
+            canOpen: canOpen,
+            types: CaseType.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: form?["type"] == $0.rawValue) },
+            office: form?["office"] ?? caller.grants?.compactMap(\.office).first ?? "", officer: form?["assignedOfficer"] ?? "", title: form?["title"] ?? "",
+            errors: summary
+        )
+        return html("person", page, status: status)
+    }
+}
+
+struct DuplicateView {
+    let id: String
+    let name: String
+    let native: String
+    let dateOfBirth: String
+    let nationality: String
+    let documents: String
+    let reasons: [String]
+
+    init(_ person: Person, reasons: [String]) {
+        let row = PersonRow(person)
+        id = row.id
+        name = row.name
+        native = row.native
+        dateOfBirth = row.dateOfBirth
+        nationality = row.nationality
+        documents = row.documents
+        self.reasons = reasons
+    }
+}
+
+struct RegistrationPage {
+    let nodeName: String
+    let signedIn: SignedIn?
+    let csrf: String
+    /// The input, kept on every answer.
+    let values: [String: String]
+    let sexes: [Option]
+    let scripts: [Option]
+    let documentKinds: [Option]
+    var duplicates: [DuplicateView] = []
+    var hasDuplicates = false
+    var errors: ErrorSummary?
+
+    init(nodeName: String, signedIn: SignedIn?, csrf: String, values: [String: String]) {
+        self.nodeName = nodeName
+        self.signedIn = signedIn
+        self.csrf = csrf
+        self.values = values
+        sexes = [("F", "Female"), ("M", "Male"), ("X", "Unspecified")].map { Option(value: $0.0, label: $0.1, selected: values["sex"] == $0.0) }
+        scripts = [("Arab", "Arabic"), ("Cyrl", "Cyrillic"), ("Geor", "Georgian"), ("Ethi", "Ethiopic"), ("Hans", "Chinese"), ("Deva", "Devanagari"), ("Tfng", "Tifinagh")]
+            .map { Option(value: $0.0, label: $0.1, selected: values["nativeScript"] == $0.0) }
+        documentKinds = [("passport", "Passport"), ("national_id_card", "National ID card"), ("travel_document", "Travel document"), ("residence_permit", "Residence permit")]
+            .map { Option(value: $0.0, label: $0.1, selected: values["documentKind"] == $0.0) }
+    }
+}
+
+struct PersonPage {
+    let nodeName: String
+    let signedIn: SignedIn?
+    let csrf: String
+    let id: String
+    let person: PersonCard
+    let cases: [CaseRow]
+    let canOpen: Bool
+    let types: [Option]
+    let office: String
+    let officer: String
+    let title: String
+    let errors: ErrorSummary?
+}
