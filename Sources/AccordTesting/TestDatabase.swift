@@ -23,8 +23,9 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
 
     /// Runs `body` with a freshly migrated, empty database of this kind and a private data
     /// directory, and removes both afterwards.
-    /// At most this many PostgreSQL test databases are open at once (each holds up to 8 connections).
-    static let postgresSlots = AsyncSemaphore(12)
+    /// At most this many tests hold PostgreSQL test databases at once (each database up to 8 connections).
+    static let postgresSlots = AsyncSemaphore(10)
+    @TaskLocal static var holdsPostgresSlot = false
 
     public func withStore<T>(_ body: (SQLStore, URL) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("accord-test-\(UUID().uuidString)", isDirectory: true)
@@ -51,8 +52,13 @@ public enum TestDatabase: String, Sendable, CaseIterable, CustomTestStringConver
             // Tests run in parallel; each store holds a few connections. Bounding how many stores
             // are open at once keeps the suite under the server's max_connections however many
             // PostgreSQL tests there are.
-            await Self.postgresSlots.acquire()
-            defer { Task { await Self.postgresSlots.release() } }
+            // A test that opens several databases (a hub and its nodes) holds one slot for all of
+            // them: nested and concurrent opens in the same task tree do not wait for another.
+            if !Self.holdsPostgresSlot {
+                await Self.postgresSlots.acquire()
+                defer { Task { await Self.postgresSlots.release() } }
+                return try await Self.$holdsPostgresSlot.withValue(true) { try await withStore(body) }
+            }
             let schema = "t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
             // Few connections per test (many tests run at once against one server), and a patient
             // wait for one: on a loaded 2-core machine a burst of writers queues for seconds.

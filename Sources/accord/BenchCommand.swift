@@ -13,7 +13,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Accord's throughput on this machine.",
-        subcommands: [SignBench.self, RelayBench.self]
+        subcommands: [SignBench.self, RelayBench.self, CaseworkBench.self]
     )
 
     struct RelayBench: AsyncParsableCommand {
