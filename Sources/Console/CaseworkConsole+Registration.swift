@@ -73,7 +73,7 @@ extension CaseworkConsole {
             }
             if !candidates.isEmpty {
                 var page = RegistrationPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, values: fields)
-                page.duplicates = candidates.values.sorted { ($0.reasons.count, $0.name) > ($1.reasons.count, $1.name) }
+                page.duplicates = candidates.values.sorted { ($0.reasons.count, $0.person.name) > ($1.reasons.count, $1.person.name) }
                 page.hasDuplicates = true
                 return html("person-new", page)
             }
@@ -125,22 +125,11 @@ extension CaseworkConsole {
 }
 
 struct DuplicateView {
-    let id: String
-    let name: String
-    let native: String
-    let dateOfBirth: String
-    let nationality: String
-    let documents: String
+    let person: PersonRow
     let reasons: [String]
 
     init(_ person: Person, reasons: [String]) {
-        let row = PersonRow(person)
-        id = row.id
-        name = row.name
-        native = row.native
-        dateOfBirth = row.dateOfBirth
-        nationality = row.nationality
-        documents = row.documents
+        self.person = PersonRow(person)
         self.reasons = reasons
     }
 }

@@ -15,7 +15,7 @@ struct CaseworkBench: AsyncParsableCommand {
         abstract: "Case list, my work, team queue, duplicate search and a transition at scale: p50/p95 against their targets.",
         discussion: """
             Fills a fresh database with --cases cases (persons with identity documents, 20 officers at 6 offices, \
-            a task on every fifth case), then measures each operation --samples times as an officer of one \
+            a task on every fourth case), then measures each operation --samples times as an officer of one \
             office would call it (access policy applied, audit written). SQLite always; PostgreSQL with \
             --postgres-url (a fresh schema bench_casework_<run>, kept: drop it when done). Targets: lists and \
             queues p95 ≤ 50 ms, duplicate search p95 ≤ 150 ms, a transition p95 ≤ 20 ms.
@@ -97,9 +97,9 @@ struct CaseworkBench: AsyncParsableCommand {
                             type: type.rawValue, office: Self.offices[officerIndex % Self.offices.count],
                             assignedOfficer: officers[officerIndex].rawValue, title: "Bench case \(index)", principalPersonID: person.id.rawValue
                         ), by: .system)
-                        if index % 5 == 0 {
-                            // Half to the officer, half to the office's case-officer queue.
-                            let queue = index % 10 == 0
+                        if index % 4 == 0 {
+                            // Half to the case's officer, half to the office's case-officer queue.
+                            let queue = (index / 4) % 2 == 0
                             _ = try await service.createTask(opened.number, TaskInput(
                                 title: "Review the file", assignee: queue ? nil : officers[officerIndex].rawValue, team: queue ? "case_officer" : nil
                             ), by: .system)
@@ -125,8 +125,9 @@ struct CaseworkBench: AsyncParsableCommand {
         try await row("my cases (deadline order)", target: 50) {
             _ = try await service.listCases(CaseFilter(open: true, sort: .deadline, assignedOfficer: officer, limit: 25), by: caller)
         }
-        try await row("my work (tasks)", target: 50) { _ = try await service.myWork(by: caller) }
-        try await row("team queue", target: 50) { _ = try await service.teamQueue(office: office, by: caller) }
+        let mine = try await service.myWork(by: caller).count, queued = try await service.teamQueue(office: office, by: caller).count
+        try await row("my work (\(mine) tasks)", target: 50) { _ = try await service.myWork(by: caller) }
+        try await row("team queue (\(queued) tasks)", target: 50) { _ = try await service.teamQueue(office: office, by: caller) }
         var probe = 0
         try await row("duplicate search", target: 150) {
             probe += 7_919

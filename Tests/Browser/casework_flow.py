@@ -29,26 +29,6 @@ from readmission_flow import Flow  # noqa: E402  (the demo process, browsers, sc
 
 
 class CaseworkFlow(Flow):
-    def start_demo(self):
-        # Capture the announcement for the API token as well.
-        import subprocess as sp
-        self.data = tempfile.mkdtemp(prefix="accord-casework-")
-        self.demo = sp.Popen(
-            [self.accord, "demo", "--data-dir", self.data, "--cases", "0", "--port", "0", "--partner-port", "0", "--quick-win-port", "0"],
-            stdout=sp.PIPE, stderr=sp.STDOUT, text=True)
-        lines = []
-        deadline = time.time() + 180
-        while time.time() < deadline:
-            line = self.demo.stdout.readline()
-            if not line:
-                raise SystemExit("the demo ended early:\n" + "".join(lines))
-            lines.append(line)
-            if "Press Ctrl-C" in line:
-                break
-        self.demo_output = "".join(lines)
-        self.belgium = re.search(r"Belgium \(requesting state\):\s+(http://\S+)/console/readmission", self.demo_output).group(1)
-        self.password = re.search(r"sign in as bel\.liaison / (\S+)", self.demo_output).group(1)
-
     def sign_in_to(self, driver, user, landing):
         driver.get(self.belgium + "/console/login")
         driver.find_element(By.NAME, "user").send_keys(user)
@@ -205,6 +185,16 @@ class CaseworkFlow(Flow):
         check = subprocess.run(["openssl", "dgst", "-sha256", "-verify", "key.pem", "-signature", "signature.der", "record.txt"],
                                cwd=work, capture_output=True, text=True)
         assert check.returncode == 0 and "Verified OK" in check.stdout, check.stdout + check.stderr
+        # And with Accord's own offline checker, which refuses a tampered copy.
+        with open(os.path.join(work, "decisions.json"), "w") as handle:
+            json.dump({"decisions": decisions}, handle)
+        verify = subprocess.run([self.accord, "decision", "verify", "decisions.json", "--key", "key.pem"], cwd=work, capture_output=True, text=True)
+        assert verify.returncode == 0 and "signature verifies" in verify.stdout, verify.stdout + verify.stderr
+        approved["outcome"] = "refugee_status"
+        with open(os.path.join(work, "tampered.json"), "w") as handle:
+            json.dump(approved, handle)
+        tampered = subprocess.run([self.accord, "decision", "verify", "tampered.json", "--key", "key.pem"], cwd=work, capture_output=True, text=True)
+        assert tampered.returncode == 1 and "DOES NOT VERIFY" in tampered.stdout, tampered.stdout + tampered.stderr
         print(f"{number}: decision signed by the node and verified by openssl")
 
     def token(self):

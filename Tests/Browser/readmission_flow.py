@@ -50,6 +50,7 @@ class Flow:
             if "Press Ctrl-C" in line:
                 break
         text = "".join(lines)
+        self.demo_output = text
         self.belgium = re.search(r"Belgium \(requesting state\):\s+(http://\S+)/console/readmission", text).group(1)
         self.morocco = re.search(r"Morocco \(partner country\):\s+(http://\S+)/console/readmission", text).group(1)
         self.georgia = re.search(r"Georgia \(quick-win on the hub\):\s+(http://\S+)/console/readmission", text).group(1)
