@@ -33,9 +33,9 @@ install_packages() {
     $SUDO apt-get update -qq
     $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
-  if ! python3 -c 'import joserfc, jsonschema, qrcode, selenium, cryptography' >/dev/null 2>&1 || ! command -v schemathesis >/dev/null 2>&1; then
-    log "installing python oracles joserfc, jsonschema, qrcode, selenium, cryptography and schemathesis"
-    python3 -m pip install -q joserfc jsonschema qrcode selenium cryptography schemathesis 2>&1 | grep -v 'WARNING: Running pip as' || true
+  if ! python3 -c 'import joserfc, jsonschema, qrcode, selenium, cryptography, mrz' >/dev/null 2>&1 || ! command -v schemathesis >/dev/null 2>&1; then
+    log "installing python oracles joserfc, jsonschema, qrcode, selenium, cryptography, mrz and schemathesis"
+    python3 -m pip install -q joserfc jsonschema qrcode selenium cryptography schemathesis mrz 2>&1 | grep -v 'WARNING: Running pip as' || true
   fi
 }
 

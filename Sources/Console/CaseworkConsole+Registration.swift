@@ -40,8 +40,33 @@ extension CaseworkConsole {
 
     /// Search before create: unless the clerk confirmed, likely duplicates (same document number,
     /// the same name in any script) are shown first, with why each matched; the input is kept.
-    func register(_ fields: [String: String], session: ConsoleSession, request: Request) async throws -> Response {
+    func register(_ submitted: [String: String], session: ConsoleSession, request: Request) async throws -> Response {
         let caller = Self.caller(session, request)
+        var fields = submitted
+        // A machine-readable zone read from the document fills what the clerk left empty.
+        if let zone = fields["mrz"], !zone.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            do {
+                let mrz = try MachineReadableZone.parse(zone)
+                guard mrz.isValid else {
+                    throw CaseworkError(code: "casework.mrz_check_digit", reason: "the MRZ's check digits do not match (\(mrz.failedChecks.joined(separator: ", "))): read it again",
+                                        category: .invalidInput, diagnostics: [Diagnostic(code: "casework.mrz_check_digit", message: "check digits of \(mrz.failedChecks.joined(separator: ", ")) do not match", path: "mrz")])
+                }
+                func fill(_ key: String, _ value: String?) { if (fields[key] ?? "").isEmpty, let value, !value.isEmpty { fields[key] = value } }
+                fill("family", mrz.surname.capitalized)
+                fill("given", mrz.givenNames.capitalized)
+                fill("dateOfBirth", Self.mrzDate(mrz.birthDate, past: true))
+                fill("sex", ["F": "F", "M": "M"][String(mrz.sex)] ?? "X")
+                fill("nationality", mrz.nationality)
+                fill("documentNumber", mrz.documentNumber)
+                fill("documentKind", mrz.documentCode.hasPrefix("P") ? "passport" : "national_id_card")
+                fill("issuingCountry", mrz.issuingState)
+                fill("expiresOn", Self.mrzDate(mrz.expiryDate, past: false))
+            } catch let error as CaseworkError {
+                var page = RegistrationPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, values: fields)
+                page.errors = ErrorSummary(code: error.code, text: error.reason, items: [ErrorSummary.Item(text: error.reason, anchor: "mrz")])
+                return html("person-new", page, status: .badRequest)
+            }
+        }
         func value(_ key: String) -> String? { fields[key].flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } }
         var documents: [IdentityDocumentInput]?
         if let number = value("documentNumber") {
@@ -88,6 +113,16 @@ extension CaseworkConsole {
             })
             return html("person-new", page, status: HTTPResponse.Status(code: error.category.httpStatusCode))
         }
+    }
+
+    /// YYMMDD as a calendar date: a birth date is in the past, an expiry within the next 50 years.
+    static func mrzDate(_ text: String, past: Bool) -> String? {
+        guard text.count == 6, let yy = Int(text.prefix(2)), let mm = Int(text.dropFirst(2).prefix(2)), let dd = Int(text.suffix(2)) else { return nil }
+        let current = CalendarDate(Date()).year
+        var year = current / 100 * 100 + yy
+        if past, year > current { year -= 100 }
+        if !past, year < current - 50 { year += 100 }
+        return CalendarDate(year: year, month: mm, day: dd)?.text
     }
 
     /// The form field a problem of `PersonInput` is about.
