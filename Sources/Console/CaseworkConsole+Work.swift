@@ -193,7 +193,7 @@ extension CaseworkConsole {
             },
             noteText: form?.action == "notes" ? form?.fields["text"] ?? "" : "",
             teams: service.policy.roles.keys.sorted().map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: false) },
-            errors: summary, flash: nil,
+            errors: summary,
             checklist: workflow.checklist.map { ChecklistItem(label: $0.label, present: documents.contains($0)) },
             hasChecklist: !workflow.checklist.isEmpty
         )

@@ -148,7 +148,6 @@ struct CaseWorkView {
     let noteText: String
     let teams: [Option]
     let errors: ErrorSummary?
-    let flash: Message?
     let checklist: [ChecklistItem]
     let hasChecklist: Bool
 }

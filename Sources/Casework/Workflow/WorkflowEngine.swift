@@ -42,10 +42,8 @@ public struct TransitionOption: Sendable, Equatable, Codable {
     /// The fields the officer fills in when taking it.
     public let sets: [String]
     public let unmet: [UnmetGuard]
-
-    public var available: Bool { unmet.isEmpty }
-
-    private enum CodingKeys: String, CodingKey { case id, label, to, toLabel, fourEyes, reasonRequired, sets, unmet, available }
+    /// No guard stands in the way (stored so that it is in the JSON).
+    public let available: Bool
 
     public init(id: String, label: String, to: String, toLabel: String, fourEyes: Bool, reasonRequired: Bool, sets: [String], unmet: [UnmetGuard]) {
         self.id = id
@@ -56,29 +54,7 @@ public struct TransitionOption: Sendable, Equatable, Codable {
         self.reasonRequired = reasonRequired
         self.sets = sets
         self.unmet = unmet
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(
-            id: try c.decode(String.self, forKey: .id), label: try c.decode(String.self, forKey: .label), to: try c.decode(String.self, forKey: .to),
-            toLabel: try c.decode(String.self, forKey: .toLabel), fourEyes: try c.decode(Bool.self, forKey: .fourEyes),
-            reasonRequired: try c.decode(Bool.self, forKey: .reasonRequired), sets: try c.decode([String].self, forKey: .sets),
-            unmet: try c.decode([UnmetGuard].self, forKey: .unmet)
-        )
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(id, forKey: .id)
-        try c.encode(label, forKey: .label)
-        try c.encode(to, forKey: .to)
-        try c.encode(toLabel, forKey: .toLabel)
-        try c.encode(fourEyes, forKey: .fourEyes)
-        try c.encode(reasonRequired, forKey: .reasonRequired)
-        try c.encode(sets, forKey: .sets)
-        try c.encode(unmet, forKey: .unmet)
-        try c.encode(available, forKey: .available)
+        self.available = unmet.isEmpty
     }
 }
 
