@@ -22,6 +22,7 @@ import SystemPackage
 /// | console.secure-cookies | ACCORD_CONSOLE_SECURE_COOKIES | |
 /// | access.policy-file | ACCORD_ACCESS_POLICY_FILE | |
 /// | workflows.directory | ACCORD_WORKFLOWS_DIRECTORY | |
+/// | readmission.office | ACCORD_READMISSION_OFFICE | |
 /// | keys.master-file | ACCORD_KEYS_MASTER_FILE (or the keys themselves in ACCORD_MASTER_KEYS) | |
 extension NodeConfiguration {
     public static func load(
@@ -73,6 +74,10 @@ extension NodeConfiguration {
         configuration.masterKeyPath = reader.string(forKey: "keys.master-file")
         configuration.accessPolicyFile = reader.string(forKey: "access.policy-file")
         configuration.workflowsDirectory = reader.string(forKey: "workflows.directory")
+        if let office = reader.string(forKey: "readmission.office") {
+            guard OfficeCode(office) != nil else { throw ServerError(code: "config.invalid_value", reason: "readmission.office: '\(office.prefix(30))' is not an office code (2–24 of A–Z, 0–9, -)") }
+            configuration.readmissionOffice = office
+        }
         if let secure = reader.string(forKey: "console.secure-cookies") {
             guard let value = Bool(secure.lowercased()) else { throw ServerError(code: "config.invalid_value", reason: "console.secure-cookies: '\(secure.prefix(10))' is not true or false") }
             configuration.secureCookies = value

@@ -29,6 +29,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The folder of workflow files and calendars.yaml (default: $ACCORD_PROFILES/workflows, else
     /// the workflows shipped with Accord).
     public var workflowsDirectory: String?
+    /// The office readmission cases are opened at in the case file.
+    public var readmissionOffice: String = "READMISSION"
     /// The master key file (default: `<data-dir>/keys/master-keys.json`).
     public var masterKeyPath: String?
     /// How often the audit trail is checkpointed while serving.

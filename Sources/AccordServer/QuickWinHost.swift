@@ -49,7 +49,7 @@ public struct QuickWinHost: Sendable {
         do {
             let materials = try FederationMaterials.load(pki: pki, participant: participant, tlsRole: .node)
             let exchange = try await NodeExchangeRuntime.start(store: node.store, materials: materials, hub: hub, listen: nil, crlFile: pki.crlURL, logger: logger)
-            let readmission = ReadmissionRuntime.start(exchange: exchange, store: node.store, profiles: profiles, registries: registries, logger: logger)
+            let readmission = ReadmissionRuntime.start(exchange: exchange, node: node, profiles: profiles, registries: registries, logger: logger)
             return QuickWinHost(participant: participant, node: node, exchange: exchange, readmission: readmission)
         } catch {
             await node.close()

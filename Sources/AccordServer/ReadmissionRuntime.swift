@@ -1,4 +1,5 @@
 public import AccordCore
+public import Casework
 import Exchange
 import Federation
 public import Foundation
@@ -26,6 +27,26 @@ struct HubReadmissionTransport: ReadmissionTransport {
         node.state.configuration.participant(participant)?.active ?? false
     }
 
+    func arrivals(limit: Int) async throws -> [Arrival] {
+        var arrivals: [Arrival] = []
+        for (stored, inbound) in try await node.untaken(limit: limit) {
+            guard let inbound else {
+                try await node.markTaken(stored.key, problem: "the stored message no longer verifies against the federation's signers")
+                continue
+            }
+            arrivals.append(Arrival(message: inbound.message, bytes: stored.bytes, digest: stored.digest, receipt: stored.receipt, receivedAt: stored.receivedAt))
+        }
+        return arrivals
+    }
+
+    func taken(_ arrival: Arrival, problem: String?) async throws {
+        try await node.markTaken(MessageKey(sender: arrival.message.envelope.sender, messageID: arrival.message.envelope.messageID), problem: problem)
+    }
+
+    func waitForArrivals(timeout: Duration) async {
+        await node.arrivals.wait(timeout: timeout)
+    }
+
     func track(_ signed: [UInt8]) async throws -> TrackingResult {
         let (state, receipt, body) = try await node.track(signed)
         switch state {
@@ -42,14 +63,17 @@ public struct ReadmissionRuntime: Sendable {
     public let desk: ReadmissionDesk
     let background: Task<Void, Never>
 
+    /// The desk of `node` over `exchange`; its conversations are cases in `service`'s case file
+    /// (default: the node's own service).
     public static func start(
-        exchange: NodeExchangeRuntime, store: SQLStore, profiles: AgreementProfiles, registries: [any IdentityRegistry] = [],
+        exchange: NodeExchangeRuntime, node: AccordNode, service: CaseworkService? = nil, profiles: AgreementProfiles, registries: [any IdentityRegistry] = [],
         clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(), interval: Duration = .seconds(3),
         logger: Logger = Logger(label: "accord.readmission")
     ) -> ReadmissionRuntime {
         let desk = ReadmissionDesk(
-            signer: exchange.service.issuer.signer, store: SQLReadmissionStore(store: store), transport: HubReadmissionTransport(node: exchange.service),
-            profiles: profiles, registries: registries, clock: clock, configuration: configuration, logger: logger
+            signer: exchange.service.issuer.signer, store: SQLReadmissionStore(store: node.store, cipher: node.cipher), transport: HubReadmissionTransport(node: exchange.service),
+            profiles: profiles, caseFile: ReadmissionCaseFileAdapter(service: service ?? node.service, office: node.configuration.readmissionOffice),
+            registries: registries, clock: clock, configuration: configuration, logger: logger
         )
         return ReadmissionRuntime(desk: desk, background: Task { await desk.run(every: interval) })
     }

@@ -8,6 +8,7 @@ public import Readmission
 public actor Loopback {
     let clock: ManualWallClock
     var stores: [ParticipantID: InMemoryReadmissionStore] = [:]
+    var desks: [ParticipantID: ReadmissionDesk] = [:]
     var identities: [ParticipantID: TestIdentity] = [:]
     var receipts: [Message.ID: ([UInt8], Date)] = [:]
     /// While false, submissions fail as if the hub were unreachable.
@@ -22,6 +23,11 @@ public actor Loopback {
         stores[identity.participant] = store
     }
 
+    /// The desk that takes what `participant` receives into its cases.
+    public func attach(_ desk: ReadmissionDesk) {
+        desks[desk.participant] = desk
+    }
+
     public func setReachable(_ value: Bool) { reachable = value }
 
     var trust: InMemoryTrustStore { InMemoryTrustStore(identities.values.map(\.trusted)) }
@@ -30,14 +36,10 @@ public actor Loopback {
         guard reachable else { throw ReadmissionError(code: "test.unreachable", reason: "the hub is down") }
         let inbound = try MessageCodec.open(signed, trust: trust, now: nil)
         let envelope = inbound.message.envelope
-        guard let recipient = identities[envelope.recipient], let store = stores[envelope.recipient] else { return .refused(code: "federation.unknown_participant", message: "") }
+        guard let recipient = identities[envelope.recipient], let desk = desks[envelope.recipient] else { return .refused(code: "federation.unknown_participant", message: "") }
         let now = clock.now.truncatedToMilliseconds
         let receipt = try await ReceiptIssuer(signer: recipient.signer, store: InMemoryReceiptStore(), clock: clock).receipt(for: inbound, at: now)
-        await store.append(ReadmissionEvent(
-            caseID: envelope.conversationID, reference: envelope.caseReference, partner: envelope.sender, direction: .received, kind: envelope.messageType.rawValue,
-            messageID: envelope.messageID, body: inbound.message.body, actor: envelope.sender.rawValue, at: now, payload: signed, digest: inbound.digest,
-            receipt: receipt, receivedAt: now
-        ))
+        try await desk.receive(Arrival(message: inbound.message, bytes: signed, digest: inbound.digest, receipt: receipt, receivedAt: now))
         receipts[envelope.messageID] = (receipt, now)
         return .accepted
     }
@@ -60,6 +62,10 @@ public struct LoopbackTransport: ReadmissionTransport {
     public func submit(_ signed: [UInt8]) async throws -> SubmissionResult { try await loopback.deliver(signed) }
     public func track(_ signed: [UInt8]) async throws -> TrackingResult { try await loopback.track(signed) }
     public func reaches(_ participant: ParticipantID) async -> Bool { await loopback.identities[participant] != nil }
+    /// Delivery is immediate: nothing waits in an inbox.
+    public func arrivals(limit: Int) async throws -> [Arrival] { [] }
+    public func taken(_ arrival: Arrival, problem: String?) async throws {}
+    public func waitForArrivals(timeout: Duration) async { try? await Task.sleep(for: timeout) }
 }
 
 public enum ReadmissionFixtures {
@@ -107,17 +113,57 @@ public enum ReadmissionFixtures {
 
     /// Two desks on a loopback, both on `clock`.
     public static func pair(_ requested: ParticipantID, clock: ManualWallClock, fourEyes: Bool = true) async throws -> (requesting: ReadmissionDesk, requested: ReadmissionDesk, loopback: Loopback) {
+        let (requesting, requestedDesk, loopback, _) = try await pairWithCaseFiles(requested, clock: clock, fourEyes: fourEyes)
+        return (requesting, requestedDesk, loopback)
+    }
+
+    /// Two desks on a loopback, with the case files they record into.
+    public static func pairWithCaseFiles(_ requested: ParticipantID, clock: ManualWallClock, fourEyes: Bool = true) async throws
+        -> (requesting: ReadmissionDesk, requested: ReadmissionDesk, loopback: Loopback, caseFiles: [RecordingCaseFile]) {
         let pki = try TestPKI(now: clock.now.addingTimeInterval(-86_400))
         let loopback = Loopback(clock: clock)
         var desks: [ReadmissionDesk] = []
+        var caseFiles: [RecordingCaseFile] = []
         for participant in [belgium, requested] {
             let identity = try pki.identity(participant.rawValue)
             let store = InMemoryReadmissionStore()
             await loopback.join(identity, store: store)
-            desks.append(ReadmissionDesk(signer: identity.signer, store: store, transport: LoopbackTransport(loopback: loopback),
-                                         profiles: AgreementProfiles([georgiaAgreement, moroccoAgreement]), clock: clock,
-                                         configuration: ReadmissionConfiguration(fourEyes: fourEyes)))
+            let caseFile = RecordingCaseFile()
+            let desk = ReadmissionDesk(signer: identity.signer, store: store, transport: LoopbackTransport(loopback: loopback),
+                                       profiles: AgreementProfiles([georgiaAgreement, moroccoAgreement]), caseFile: caseFile, clock: clock,
+                                       configuration: ReadmissionConfiguration(fourEyes: fourEyes))
+            await loopback.attach(desk)
+            desks.append(desk)
+            caseFiles.append(caseFile)
         }
-        return (desks[0], desks[1], loopback)
+        return (desks[0], desks[1], loopback, caseFiles)
+    }
+}
+
+/// A case file in memory for the desk's domain tests: records what the desk opened, the
+/// workflow events it sent and the reads it reported.
+public actor RecordingCaseFile: ReadmissionCaseFile {
+    public private(set) var opened: [(conversation: ReadmissionCaseID, record: PersonRecord, person: String?)] = []
+    public private(set) var events: [(event: String, caseID: String, fields: [String: String])] = []
+    public private(set) var reads: [(caseIDs: [String], list: Bool, actor: String)] = []
+
+    public init() {}
+
+    public func open(_ conversation: ReadmissionCaseID, record: PersonRecord, person: String?, title: String, by actor: String) -> CaseFileLink {
+        opened.append((conversation, record, person))
+        let number = opened.count
+        return CaseFileLink(caseID: "case-\(number)", caseNumber: "RA-\(number)", personID: person ?? "person-\(number)")
+    }
+
+    public func record(_ event: String, on link: CaseFileLink, fields: [String: String], by actor: String) {
+        events.append((event, link.caseID, fields))
+    }
+
+    public func recordRead(_ links: [CaseFileLink], list: Bool, by actor: String, purpose: String?) {
+        reads.append((links.map(\.caseID), list, actor))
+    }
+
+    public func eventNames(of caseID: String) -> [String] {
+        events.filter { $0.caseID == caseID }.map(\.event)
     }
 }

@@ -216,12 +216,25 @@ extension CaseworkService {
     /// Takes the transition `event` triggers from the case's state, if any and if its guards
     /// hold: `exchange.<message_type>`, `adapter.<name>.<result>`, `decision.approved`. Returns
     /// the case as it is afterwards.
+    /// `fields`: values the event carries (e.g. the partner of an exchange), checked against the
+    /// workflow's field definitions and recorded with the transition.
     @discardableResult
-    public func handleEvent(_ event: String, on caseID: Case.ID, by caller: Caller = .system) async throws -> Case {
+    public func handleEvent(_ event: String, on caseID: Case.ID, fields: [String: String] = [:], by caller: Caller = .system) async throws -> Case {
         guard let record = try await cases.case(caseID) else { throw CaseworkError.caseNotFound(caseID.rawValue) }
         guard record.pendingTransition == nil,
               let transition = try engine.transition(triggeredBy: event, for: record, facts: try await facts(of: record)) else { return record }
-        let updated = try await apply(transition, workflow: try workflow(of: record), to: record, by: caller.user, reason: nil, fields: [:], cause: "on \(event)")
+        let workflow = try workflow(of: record)
+        var v = Validation()
+        var values: [String: String] = [:]
+        for (name, value) in fields.sorted(by: { $0.key < $1.key }) {
+            guard let field = workflow.field(name) else {
+                v.fail("workflow.unknown_field", "the \(workflow.caseType.rawValue) workflow has no field \(name.prefix(40))", at: "fields.\(name.prefix(40))")
+                continue
+            }
+            if let checked = field.check(value, at: "fields.\(name)", into: &v) { values[name] = checked }
+        }
+        try v.finish()
+        let updated = try await apply(transition, workflow: workflow, to: record, by: caller.user, reason: nil, fields: values, cause: "on \(event)")
         try await audit.record(caller.event(.update, "case", updated.id.rawValue))
         return updated
     }

@@ -22,22 +22,7 @@ extension CaseworkConsole {
             let session = try await readmissionSession(request)
             return try await inbox(desk, request, session)
         }
-        console.get("readmission/new") { request, _ in
-            let session = try await readmissionSession(request)
-            return await composePage(desk, request, session)
-        }
-        console.post("readmission") { request, _ in
-            let session = try await readmissionSession(request)
-            let fields = try await checkedForm(request, session)
-            do {
-                let id = try await desk.submitApplication(try Self.application(fields, desk: desk), reference: Self.text(fields, "reference", limit: 64),
-                                                          by: session.caller.user.rawValue)
-                return Response.redirect(to: "/console/readmission/\(id.rawValue)", type: .normal)
-            } catch let error as any AccordError {
-                return await composePage(desk, request, session, message: Message(kind: "error", code: error.code, text: error.reason),
-                                   status: HTTPResponse.Status(code: error.category.httpStatusCode))
-            }
-        }
+        registerCompose(desk, on: console)
         console.get("readmission/statistics") { request, _ in
             let session = try await readmissionSession(request)
             return try await statisticsPage(desk, request, session)
@@ -47,10 +32,10 @@ extension CaseworkConsole {
             return try await readmissionCasePage(desk, Self.caseID(context.parameters.get("id")), request, session)
         }
         console.get("readmission/{id}/receipts/{seq}") { request, context in
-            _ = try await readmissionSession(request)
+            let session = try await readmissionSession(request)
             let id = try Self.caseID(context.parameters.get("id"))
             let sequence = Int(context.parameters.get("seq") ?? "") ?? -1
-            guard let event = try await desk.view(id).readmission.events.first(where: { $0.sequence == sequence }), let receipt = event.receipt else {
+            guard let event = try await desk.view(id, by: session.caller.user.rawValue, purpose: session.caller.purpose).readmission.events.first(where: { $0.sequence == sequence }), let receipt = event.receipt else {
                 throw HTTPError(.notFound)
             }
             let type = receipt.first == UInt8(ascii: "<") ? "application/xml" : "application/jose"
@@ -101,7 +86,7 @@ extension CaseworkConsole {
         let query = request.uri.queryParameters
         let partnerFilter = query["partner"].map(String.init) ?? ""
         let direction = query["direction"].map(String.init) ?? ""
-        let views = try await desk.cases().filter { view in
+        let views = try await desk.cases(by: session.caller.user.rawValue, purpose: session.caller.purpose).filter { view in
             (partnerFilter.isEmpty || view.readmission.partner.rawValue == partnerFilter)
                 && (direction.isEmpty || (direction == "outgoing") == (view.readmission.role == .requesting))
         }
@@ -129,19 +114,6 @@ extension CaseworkConsole {
 
     // MARK: Composer
 
-    func composePage(_ desk: ReadmissionDesk, _ request: Request, _ session: ConsoleSession, message: Message? = nil, status: HTTPResponse.Status = .ok) async -> Response {
-        let lang = strings.language(for: request)
-        let reachable = await desk.reachablePartners()
-        let agreements = reachable.map { Option(value: $0.agreement.id, label: "\($0.partner.name) — \($0.agreement.id) (\($0.agreement.replyLimit))", selected: false) }
-        var kinds: [String] = []
-        for (agreement, _) in reachable {
-            for kind in agreement.proofEvidence + agreement.primaFacieEvidence where !kinds.contains(kind) { kinds.append(kind) }
-        }
-        let evidence = kinds.map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: false) }
-        return localized("readmission-new", ReadmissionComposePage(nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: strings.table(lang),
-                                                                   csrf: session.csrfToken, agreements: agreements, evidence: evidence, message: message), request, status: status)
-    }
-
     static func text(_ fields: [String: String], _ name: String, limit: Int = 200) throws -> String {
         let value = (fields[name] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else { throw ReadmissionError(code: "readmission.invalid_input", reason: "\(name) is required") }
@@ -163,34 +135,6 @@ extension CaseworkConsole {
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         let candidate = value.count == 16 ? value + ":00.000Z" : value.count == 19 ? value + ".000Z" : value
         return Timestamp.parse(candidate).map(Timestamp.format)
-    }
-
-    static func application(_ fields: [String: String], desk: ReadmissionDesk) throws -> ReadmissionApplication {
-        let agreementID = try text(fields, "agreement")
-        guard let agreement = desk.profiles.profile(agreementID) else { throw ReadmissionError(code: "readmission.unknown_agreement", reason: "choose a partner") }
-        let kind = try text(fields, "evidenceKind")
-        let nationality = try text(fields, "nationality").uppercased()
-        let document = optional(fields, "documentNumber").map {
-            PersonRecord.IdentityDocument(kind: fields["documentKind"] ?? "passport", number: String($0.prefix(40)), issuingCountry: (optional(fields, "issuingCountry") ?? nationality).uppercased())
-        }
-        let protection = optional(fields, "protection") ?? "none"
-        guard PersonRecord.protectionStatuses.contains(protection) else { throw ReadmissionError(code: "readmission.invalid_input", reason: "unknown protection status") }
-        let birth = optional(fields, "dateOfBirth")
-        if let birth, CalendarDate(birth) == nil { throw ReadmissionError(code: "readmission.invalid_input", reason: "the date of birth must be like 1987-04-12") }
-        let apprehensionDate = optional(fields, "apprehensionDate")
-        if let apprehensionDate, CalendarDate(apprehensionDate) == nil { throw ReadmissionError(code: "readmission.invalid_input", reason: "the apprehension date must be like 2026-11-02") }
-        let sex = optional(fields, "sex") ?? "X"
-        guard ["F", "M", "X"].contains(sex) else { throw ReadmissionError(code: "readmission.invalid_input", reason: "sex is F, M or X") }
-        return ReadmissionApplication(
-            agreement: agreementID, procedure: fields["procedure"] == "accelerated" ? "accelerated" : "normal",
-            person: PersonRecord(names: [.init(given: optional(fields, "given"), family: try text(fields, "family", limit: 100))], dateOfBirth: birth,
-                                 placeOfBirth: optional(fields, "placeOfBirth"), sex: sex, nationality: nationality, protectionStatus: protection,
-                                 documents: document.map { [$0] }),
-            evidence: [Evidence(strength: agreement.strength(ofEvidence: kind) ?? "prima_facie", kind: kind, description: optional(fields, "evidenceDescription"))],
-            biometricReferences: optional(fields, "biometric").map { [$0] },
-            apprehension: apprehensionDate.map { .init(date: $0, place: optional(fields, "apprehensionPlace") ?? "—", circumstances: optional(fields, "circumstances")) },
-            specialNeeds: optional(fields, "specialNeeds"), escort: fields["escort"] == "not_required" ? "not_required" : "required"
-        )
     }
 
     // MARK: Actions
@@ -234,7 +178,7 @@ extension CaseworkConsole {
         case "withdraw": try await desk.withdraw(id, reason: try Self.text(fields, "reason"), by: actor)
         case "revise":
             // The same application with further evidence of nationality.
-            var application = try await desk.view(id).readmission.application
+            var application = try await desk.view(id, by: actor, purpose: session.caller.purpose).readmission.application
             let kind = try Self.text(fields, "evidenceKind")
             let strength = desk.profiles.profile(application.agreement)?.strength(ofEvidence: kind) ?? "prima_facie"
             application.evidence = (application.evidence ?? []) + [Evidence(strength: strength, kind: kind, description: Self.optional(fields, "evidenceDescription"))]
@@ -249,7 +193,8 @@ extension CaseworkConsole {
                              message: Message? = nil, status: HTTPResponse.Status = .ok) async throws -> Response {
         let lang = strings.language(for: request)
         let t = strings.table(lang)
-        let view = try await desk.view(id)
+        let view = try await desk.view(id, by: session.caller.user.rawValue, purpose: session.caller.purpose)
+        let caseFile = try await desk.caseLink(of: id)
         let rm = view.readmission
         let person = rm.application.person
         let state = rm.status
@@ -302,7 +247,8 @@ extension CaseworkConsole {
             : nil
         let page = ReadmissionCasePage(
             nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: t, csrf: session.csrfToken, id: rm.id.rawValue, reference: rm.reference,
-            person: rm.personName, status: t["status_\(state.rawValue)"] ?? state.rawValue, statusCode: state.rawValue,
+            person: rm.personName, caseFile: caseFile?.caseNumber, personID: caseFile?.personID,
+            status: t["status_\(state.rawValue)"] ?? state.rawValue, statusCode: state.rawValue,
             clockState: t["clock_\(view.clock?.state.rawValue ?? "not_started")"] ?? "", clockCode: view.clock?.state.rawValue ?? "not_started",
             facts: facts, clockFacts: clockFacts, timeline: Array(timeline), message: message,
             canVerify: requested && state.awaitsReply && !desk.registries.isEmpty,
@@ -356,7 +302,7 @@ extension CaseworkConsole {
         let lang = strings.language(for: request)
         let t = strings.table(lang)
         func days(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
-        let rows = PartnerStatistics.compute(try await desk.cases(), partners: desk.partners()).map { stats in
+        let rows = try await desk.statistics().map { stats in
             ReadmissionStatisticsPage.Row(
                 partner: stats.partnerName, agreement: stats.agreement, sent: "\(stats.sent)", received: "\(stats.received)", pending: "\(stats.pending)",
                 accepted: "\(stats.accepted)", deemed: "\(stats.deemedAccepted)", rejected: "\(stats.rejected)",

@@ -41,6 +41,9 @@ struct ReadmissionCasePage {
     let id: String
     let reference: String
     let person: String
+    /// The case of type readmission this conversation drives, and its person.
+    let caseFile: String?
+    let personID: String?
     let status: String
     let statusCode: String
     let clockState: String
@@ -70,6 +73,9 @@ struct ReadmissionComposePage {
     let csrf: String
     let agreements: [Option]
     let evidence: [Option]
+    let form: ComposeForm
+    let sexes: [Option]
+    let documentKinds: [Option]
     let message: Message?
 }
 

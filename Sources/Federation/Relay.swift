@@ -88,9 +88,32 @@ public protocol HubMessageStore: Sendable {
 
 /// A node's durable inbox: the message's effect and its receipt in one transaction, unique by
 /// (sender, message ID) — a duplicate has no second effect and gets the stored receipt.
+/// The inbox knows no procedure: it keeps each message until a consumer (the readmission desk)
+/// has taken it into its case, then forgets the content and keeps digest and receipt.
 public protocol NodeInboxStore: Sendable {
     func receive(_ inbound: InboundMessage, at time: Date, receipt: @Sendable (InboundMessage) async throws -> [UInt8]) async throws -> (receipt: [UInt8], isNew: Bool)
     func count() async throws -> Int
+    /// Received messages not taken yet, in the order they arrived.
+    func untaken(limit: Int) async throws -> [StoredInboundMessage]
+    /// `problem`: why the consumer could not take it (the content is kept for an operator).
+    func markTaken(_ key: MessageKey, problem: String?, at time: Date) async throws
+}
+
+/// A message as the inbox stored it: the signed bytes and the receipt this node issued.
+public struct StoredInboundMessage: Sendable {
+    public let key: MessageKey
+    public let bytes: [UInt8]
+    public let digest: String
+    public let receipt: [UInt8]
+    public let receivedAt: Date
+
+    public init(key: MessageKey, bytes: [UInt8], digest: String, receipt: [UInt8], receivedAt: Date) {
+        self.key = key
+        self.bytes = bytes
+        self.digest = digest
+        self.receipt = receipt
+        self.receivedAt = receivedAt
+    }
 }
 
 /// Exponential backoff with full jitter, and the attempt limit after which a message is a dead

@@ -17,6 +17,8 @@ public struct NodeService: Sendable {
     public let hubEndpoint: FederationEndpoint
     public let logger: Logger
     public var metrics = GatewayMetrics()
+    /// Raised when a new message is in the inbox, for the consumer that takes messages into cases.
+    public let arrivals = ArrivalSignal()
 
     public init(
         signer: any MessageSigner, state: FederationState, inbox: any NodeInboxStore, client: FederationClient, hubEndpoint: FederationEndpoint,
@@ -46,8 +48,23 @@ public struct NodeService: Sendable {
         // One instant for the receipt and the inbox: the legal clocks start at the receipt's time.
         let now = state.now.truncatedToMilliseconds
         let result = try await inbox.receive(inbound, at: now) { try await issuer.receipt(for: $0, at: now) }
-        if result.isNew { metrics.received(from: inbound.message.envelope.sender) }
+        if result.isNew {
+            metrics.received(from: inbound.message.envelope.sender)
+            arrivals.raise()
+        }
         return result.receipt
+    }
+
+    /// Messages the inbox holds that no consumer has taken yet, verified again from their stored
+    /// bytes (signature against the signers this node trusts; their validity was checked on receipt).
+    public func untaken(limit: Int) async throws -> [(stored: StoredInboundMessage, message: InboundMessage?)] {
+        try await inbox.untaken(limit: limit).map { stored in
+            (stored, try? MessageCodec.open(stored.bytes, trust: state.signers, now: nil))
+        }
+    }
+
+    public func markTaken(_ key: MessageKey, problem: String?) async throws {
+        try await inbox.markTaken(key, problem: problem, at: state.now)
     }
 
     /// The push endpoint: only the hub may deliver.

@@ -4,6 +4,7 @@ public import Foundation
 /// A readmission store in memory: for tests and tools that need no database.
 public actor InMemoryReadmissionStore: ReadmissionStore {
     private var events: [ReadmissionEvent] = []
+    private var caseLinks: [ReadmissionCaseID: CaseFileLink] = [:]
 
     public init() {}
 
@@ -33,6 +34,18 @@ public actor InMemoryReadmissionStore: ReadmissionStore {
 
     public func allEvents() -> [ReadmissionEvent] {
         events
+    }
+
+    public func link(_ conversation: ReadmissionCaseID, to link: CaseFileLink) {
+        caseLinks[conversation] = link
+    }
+
+    public func link(of conversation: ReadmissionCaseID) -> CaseFileLink? {
+        caseLinks[conversation]
+    }
+
+    public func links() -> [ReadmissionCaseID: CaseFileLink] {
+        caseLinks
     }
 
     public func undelivered() -> [ReadmissionEvent] {

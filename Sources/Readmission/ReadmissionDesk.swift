@@ -13,6 +13,8 @@ public struct ReadmissionDesk: Sendable {
     public let transport: any ReadmissionTransport
     public let profiles: AgreementProfiles
     public let registries: [any IdentityRegistry]
+    /// The national case file every conversation lives in.
+    public let caseFile: any ReadmissionCaseFile
     public let clock: any WallClock
     public let configuration: ReadmissionConfiguration
     let logger: Logger
@@ -21,7 +23,7 @@ public struct ReadmissionDesk: Sendable {
 
     public init(
         signer: any MessageSigner, store: any ReadmissionStore, transport: any ReadmissionTransport, profiles: AgreementProfiles,
-        registries: [any IdentityRegistry] = [], clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(),
+        caseFile: any ReadmissionCaseFile, registries: [any IdentityRegistry] = [], clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(),
         logger: Logger = Logger(label: "accord.readmission")
     ) {
         self.participant = signer.participant
@@ -30,6 +32,7 @@ public struct ReadmissionDesk: Sendable {
         self.transport = transport
         self.profiles = profiles
         self.registries = registries
+        self.caseFile = caseFile
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
@@ -44,7 +47,36 @@ public struct ReadmissionDesk: Sendable {
         public let clock: ReadmissionClock?
     }
 
-    public func cases() async throws -> [View] {
+    /// Every case, newest first; the read is audited (one search entry).
+    public func cases(by actor: String, purpose: String? = nil) async throws -> [View] {
+        let views = try await allViews()
+        try await caseFile.recordRead(try await store.links().filter { link in views.contains { $0.readmission.id == link.key } }.map(\.value), list: true, by: actor, purpose: purpose)
+        return views
+    }
+
+    /// One case; the read is audited against its case in the case file.
+    public func view(_ id: ReadmissionCaseID, by actor: String, purpose: String? = nil) async throws -> View {
+        let view = try await fold(id)
+        if let link = try await store.link(of: id) { try await caseFile.recordRead([link], list: false, by: actor, purpose: purpose) }
+        return view
+    }
+
+    /// Where a case stands, without its personal data (not an audited read).
+    public func status(of id: ReadmissionCaseID) async throws -> ReadmissionCase.Status {
+        try await fold(id).readmission.status
+    }
+
+    /// Per-partner figures: counts and times only, no personal data (not a read of any case).
+    public func statistics() async throws -> [PartnerStatistics] {
+        PartnerStatistics.compute(try await allViews(), partners: partners())
+    }
+
+    /// Where the conversation lives in the case file.
+    public func caseLink(of id: ReadmissionCaseID) async throws -> CaseFileLink? {
+        try await store.link(of: id)
+    }
+
+    func allViews() async throws -> [View] {
         let grouped = Dictionary(grouping: try await store.allEvents(), by: \.caseID)
         let now = clock.now
         return grouped.values.compactMap { ReadmissionCase(events: $0) }
@@ -52,7 +84,8 @@ public struct ReadmissionDesk: Sendable {
             .map { view($0, now: now) }
     }
 
-    public func view(_ id: ReadmissionCaseID) async throws -> View {
+    /// The case as its events fold, unaudited: for the desk's own steps.
+    func fold(_ id: ReadmissionCaseID) async throws -> View {
         guard let readmission = ReadmissionCase(events: try await store.events(of: id)) else { throw ReadmissionError.unknownCase(id.rawValue) }
         return view(readmission, now: clock.now)
     }
@@ -78,7 +111,9 @@ public struct ReadmissionDesk: Sendable {
     // MARK: Requesting state
 
     /// Files a new application with the partner of `application.agreement`; returns the case.
-    public func submitApplication(_ application: ReadmissionApplication, reference: String, by actor: String) async throws -> ReadmissionCaseID {
+    /// `person`: the case file's person the application is about (composed from their record);
+    /// nil registers the person from the application.
+    public func submitApplication(_ application: ReadmissionApplication, reference: String, person: String? = nil, by actor: String) async throws -> ReadmissionCaseID {
         guard let profile = profiles.profile(application.agreement), let partner = profile.partner(of: participant) else {
             throw ReadmissionError.unknownAgreement(application.agreement)
         }
@@ -89,6 +124,8 @@ public struct ReadmissionDesk: Sendable {
             throw ReadmissionError(code: "readmission.duplicate_reference", reason: "a case with the reference \(reference.prefix(64)) was already sent; give each application its own reference", category: .conflict)
         }
         let id = ReadmissionCaseID()
+        let link = try await caseFile.open(id, record: application.person, person: person, title: "Readmission to \(partner.name) (\(reference))", by: actor)
+        try await store.link(id, to: link)
         try await send(.readmissionApplication(application), caseID: id, reference: reference, partner: partner.participant, inReplyTo: nil, by: actor)
         return id
     }
@@ -111,7 +148,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func revise(_ id: ReadmissionCaseID, application: ReadmissionApplication, reason: String, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requesting, action: "revising", allowed: { $0 == .rejected || $0.awaitsReply })
             guard let profile = view.profile, let partner = profile.partner(of: participant) else { throw ReadmissionError.unknownAgreement(view.readmission.application.agreement) }
             try check(application, profile: profile, partner: partner)
@@ -122,7 +159,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func withdraw(_ id: ReadmissionCaseID, reason: String, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requesting, action: "withdrawing", allowed: { !$0.isClosed })
             try await reply(view, .withdrawal(Withdrawal(reason: reason)), by: actor)
         }
@@ -130,7 +167,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func answerInformationRequest(_ id: ReadmissionCaseID, answers: [String], evidence: [Evidence] = [], by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requesting, action: "answering an information request", allowed: { $0 == .informationRequested })
             try await reply(view, .informationResponse(InformationResponse(answers: answers, evidence: evidence.isEmpty ? nil : evidence)), by: actor)
         }
@@ -138,7 +175,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func confirmInterview(_ id: ReadmissionCaseID, slot: String, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requesting, action: "confirming an interview", allowed: { $0 == .interviewProposed })
             guard view.readmission.interviewSlots.contains(slot), case .interviewProposal(let proposal)? = view.readmission.events.last(where: { $0.kind == MessageType.interviewProposal.rawValue })?.body else {
                 throw ReadmissionError.invalid("\(slot) is not one of the proposed slots")
@@ -150,7 +187,7 @@ public struct ReadmissionDesk: Sendable {
     /// Notifies the transfer. Departure must leave the agreement's notice period and fall in the transfer window.
     public func notifyTransfer(_ id: ReadmissionCaseID, notice: TransferNotice, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requesting, action: "notifying a transfer", allowed: { $0.isAccepted && $0 != .transferred })
             guard let profile = view.profile, let calendar = profile.party(view.readmission.partner)?.calendar, let departure = Timestamp.parse(notice.departure) else {
                 throw ReadmissionError.invalid("departure must be a UTC time like 2026-03-02T09:30:00.000Z")
@@ -168,7 +205,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func confirmTransfer(_ id: ReadmissionCaseID, summary: String, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requesting, action: "confirming the transfer", allowed: { $0 == .transferNotified })
             guard view.readmission.travelDocument != nil else {
                 throw ReadmissionError(code: "readmission.no_travel_document", reason: "the requested state has issued no travel document for this person yet", category: .conflict)
@@ -187,7 +224,7 @@ public struct ReadmissionDesk: Sendable {
     @discardableResult
     public func verifyIdentity(_ id: ReadmissionCaseID, by actor: String) async throws -> [IdentityMatch] {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "verifying identity", allowed: { $0.awaitsReply })
             var matches: [IdentityMatch] = []
             for registry in registries {
@@ -206,7 +243,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func requestInformation(_ id: ReadmissionCaseID, questions: [String], by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "requesting information", allowed: { $0.awaitsReply && $0 != .informationRequested })
             let questions = questions.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
             guard !questions.isEmpty else { throw ReadmissionError.invalid("an information request needs at least one question") }
@@ -216,7 +253,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func proposeInterview(_ id: ReadmissionCaseID, mode: String, slots: [String], location: String?, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "proposing an interview", allowed: { $0.awaitsReply })
             guard !slots.isEmpty, slots.allSatisfy({ Timestamp.parse($0) != nil }) else { throw ReadmissionError.invalid("slots must be UTC times like 2026-03-02T09:30:00.000Z") }
             try await reply(view, .interviewProposal(InterviewProposal(mode: mode, slots: slots, location: location)), by: actor)
@@ -227,7 +264,7 @@ public struct ReadmissionDesk: Sendable {
     /// SHA-256 goes to the partner, so either side can later show the record matches.
     public func recordInterviewOutcome(_ id: ReadmissionCaseID, outcome: String, summary: String?, record: [UInt8], by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "recording an interview", allowed: { $0 == .interviewScheduled })
             guard !record.isEmpty else { throw ReadmissionError.invalid("the interview record is required: its SHA-256 is what the partner receives") }
             let digest = sha256Hex(record)
@@ -240,7 +277,7 @@ public struct ReadmissionDesk: Sendable {
     /// Claims the agreement's extension of the reply limit, with a justification.
     public func claimExtension(_ id: ReadmissionCaseID, justification: String, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "claiming an extension", allowed: { $0.awaitsReply })
             guard view.profile?.extensionLimit != nil else { throw ReadmissionError.invalid("the agreement allows no extension") }
             guard view.readmission.extensionClaimed == nil else { throw ReadmissionError.invalid("the extension has already been claimed") }
@@ -253,7 +290,7 @@ public struct ReadmissionDesk: Sendable {
     /// otherwise it is signed and sent at once.
     public func decide(_ id: ReadmissionCaseID, outcome: String, reasons: [String], by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "deciding", allowed: { $0.awaitsReply })
             guard outcome == "accept" || outcome == "reject" else { throw ReadmissionError.invalid("the outcome is accept or reject") }
             let reasons = reasons.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
@@ -271,7 +308,7 @@ public struct ReadmissionDesk: Sendable {
     /// A second officer approves the proposed decision: it is signed and sent naming both.
     public func approveDecision(_ id: ReadmissionCaseID, by approver: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "approving a decision", allowed: { $0.awaitsReply })
             guard var decision = view.readmission.proposedDecision else { throw ReadmissionError.notNow("approving a decision", view.readmission.status) }
             guard decision.decidedBy != approver else {
@@ -286,7 +323,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func declineDecision(_ id: ReadmissionCaseID, reason: String, by approver: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             guard let proposed = view.readmission.proposedDecision else { throw ReadmissionError.notNow("declining a decision", view.readmission.status) }
             guard proposed.decidedBy != approver else { throw ReadmissionError(code: "readmission.four_eyes", reason: "a second officer declines, not the proposer", category: .forbidden) }
             let reason = reason.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -299,7 +336,7 @@ public struct ReadmissionDesk: Sendable {
 
     public func issueTravelDocument(_ id: ReadmissionCaseID, document: TravelDocumentIssued, by actor: String) async throws {
         try await serialized(id) {
-            let view = try await self.view(id)
+            let view = try await self.fold(id)
             try require(view, side: .requested, action: "issuing a travel document", allowed: { $0 == .accepted || $0 == .deemedAccepted })
             try await reply(view, .travelDocumentIssued(document), by: actor)
         }
@@ -352,10 +389,12 @@ public struct ReadmissionDesk: Sendable {
         )
         let signed = try MessageCodec.sign(message, encoding: configuration.encoding, with: signer)
         let digest = sha256Hex(signed)
-        try await store.append(ReadmissionEvent(
+        let event = ReadmissionEvent(
             caseID: caseID, reference: reference, partner: partner, direction: .sent, kind: body.type.rawValue, messageID: message.envelope.messageID,
             body: body, actor: actor, at: message.envelope.createdAt, payload: signed, digest: digest, delivery: .pending
-        ))
+        )
+        try await store.append(event)
+        try await recordInCaseFile(event)
         try await submit(message.envelope.messageID, signed)
     }
 
@@ -373,6 +412,85 @@ public struct ReadmissionDesk: Sendable {
         case .refused(let code, let message):
             try await store.updateDelivery(messageID: id, delivery: .failed, receipt: nil, receivedAt: nil, detail: "\(code): \(message)")
             throw ReadmissionError(code: "readmission.refused_by_hub", reason: "the hub refused the message (\(code)): \(message)", category: .conflict)
+        }
+    }
+
+    // MARK: Receiving
+
+    /// Takes a received message into its case: a new application opens the case (and registers
+    /// the person) in the case file; every message is an event of the case's workflow. Taking
+    /// the same message again changes nothing.
+    public func receive(_ arrival: Arrival) async throws {
+        let event = arrival.event
+        try await serialized(event.caseID) {
+            let link: CaseFileLink
+            if let known = try await store.link(of: event.caseID) {
+                link = known
+            } else {
+                guard case .readmissionApplication(let application)? = event.body else {
+                    throw ReadmissionError(code: "readmission.unknown_case", reason: "a \(event.kind) for conversation \(event.caseID) arrived, but no application opened that case here", category: .notFound)
+                }
+                link = try await caseFile.open(event.caseID, record: application.person, person: nil,
+                                               title: "Readmission request from \(event.partner) (\(event.reference))", by: event.actor)
+                try await store.link(event.caseID, to: link)
+            }
+            try await store.append(event)
+            // Again after a crash between the two: a workflow event its case has passed is ignored.
+            try await recordInCaseFile(event, link: link)
+        }
+    }
+
+    /// Takes what the inbox holds into the cases; returns how many arrivals were taken.
+    @discardableResult
+    public func takeArrivals(limit: Int = 200) async throws -> Int {
+        let arrivals = try await transport.arrivals(limit: limit)
+        for arrival in arrivals {
+            let type = arrival.message.envelope.messageType
+            guard type != .receipt && type != .error else {
+                try await transport.taken(arrival, problem: "a \(type.rawValue) is not a case message")
+                continue
+            }
+            do {
+                try await receive(arrival)
+                try await transport.taken(arrival, problem: nil)
+            } catch let error as any AccordError where [.invalidInput, .unprocessable, .notFound, .gone, .forbidden].contains(error.category) {
+                // It will never fit its case: kept in the inbox with the reason, for an operator.
+                logger.warning("message \(arrival.message.envelope.messageID) from \(arrival.message.envelope.sender) was not taken into a case: \(error.code): \(error.reason)")
+                try await transport.taken(arrival, problem: "\(error.code): \(error.reason)")
+            }
+        }
+        return arrivals.count
+    }
+
+    /// The workflow events a readmission event is: the message itself and what it means for the
+    /// procedure (a decision accepts or refuses, a completed transfer closes).
+    public static func workflowEvents(of event: ReadmissionEvent) -> [String] {
+        switch event.direction {
+        case .local:
+            return event.localKind == .deemedAccepted ? ["exchange.accepted"] : []
+        case .sent, .received:
+            var names = ["exchange.\(event.direction.rawValue).\(event.kind)"]
+            switch event.body {
+            case .decision(let decision)?: names.append(decision.outcome == "accept" ? "exchange.accepted" : "exchange.refused")
+            case .caseUpdate(let update)? where update.status == "transfer_completed": names.append("exchange.transferred")
+            default: break
+            }
+            return names
+        }
+    }
+
+    func recordInCaseFile(_ event: ReadmissionEvent, link: CaseFileLink? = nil) async throws {
+        let names = Self.workflowEvents(of: event)
+        var resolved = link
+        if resolved == nil { resolved = try await store.link(of: event.caseID) }
+        guard !names.isEmpty, let link = resolved else { return }
+        var fields: [String: String] = [:]
+        if case .readmissionApplication(let application)? = event.body {
+            fields = ["agreement": application.agreement, "partner": event.partner.rawValue, "reference": event.reference,
+                      "side": event.direction == .sent ? "requesting" : "requested"]
+        }
+        for name in names {
+            try await caseFile.record(name, on: link, fields: fields, by: event.direction == .local ? "system" : event.actor)
         }
     }
 
@@ -404,7 +522,7 @@ public struct ReadmissionDesk: Sendable {
     public func applyClocks(now: Date? = nil) async throws -> [ReadmissionEvent] {
         let now = now ?? clock.now
         var recorded: [ReadmissionEvent] = []
-        for view in try await cases() {
+        for view in try await allViews() {
             guard let profile = view.profile else { continue }
             let clock = ReadmissionClock(of: view.readmission, profile: profile, now: now)
             guard let due = clock.dueDate, let dueAt = clock.dueAt else { continue }
@@ -437,6 +555,7 @@ public struct ReadmissionDesk: Sendable {
             }
             for event in candidates where try await store.append(event) {
                 recorded.append(event)
+                try await recordInCaseFile(event)
             }
         }
         return recorded
@@ -448,6 +567,7 @@ public struct ReadmissionDesk: Sendable {
         var lastClocks: ContinuousClock.Instant?
         while !Task.isCancelled {
             do {
+                try await takeArrivals()
                 try await followDeliveries()
                 if lastClocks.map({ $0.duration(to: .now) >= clocks }) ?? true {
                     try await applyClocks()
@@ -456,7 +576,7 @@ public struct ReadmissionDesk: Sendable {
             } catch {
                 logger.warning("readmission background pass failed: \(error)")
             }
-            try? await Task.sleep(for: interval)
+            await transport.waitForArrivals(timeout: interval)
         }
     }
 }

@@ -16,6 +16,11 @@ public protocol ReadmissionStore: Sendable {
     func allEvents() async throws -> [ReadmissionEvent]
     /// Sent messages the hub has not confirmed, or whose receipt has not come back.
     func undelivered() async throws -> [ReadmissionEvent]
+    /// Ties a conversation to its case in the case file (before its first event is stored: the
+    /// events are sealed with the linked person's key).
+    func link(_ conversation: ReadmissionCaseID, to link: CaseFileLink) async throws
+    func link(of conversation: ReadmissionCaseID) async throws -> CaseFileLink?
+    func links() async throws -> [ReadmissionCaseID: CaseFileLink]
 }
 
 /// How a node hands its signed messages to the hub and follows them.
@@ -27,6 +32,40 @@ public protocol ReadmissionTransport: Sendable {
     func track(_ signed: [UInt8]) async throws -> TrackingResult
     /// Whether messages to `participant` can be carried at all (it is an active participant).
     func reaches(_ participant: ParticipantID) async -> Bool
+    /// Case messages received (signature verified, receipt stored) and not yet taken into a case,
+    /// oldest first. The inbox keeps each until `taken` is called, so a crash loses none.
+    func arrivals(limit: Int) async throws -> [Arrival]
+    /// The arrival is in its case (or was refused there, with `problem`): the inbox may forget its content.
+    func taken(_ arrival: Arrival, problem: String?) async throws
+    /// Returns when a message may have arrived, or after `timeout`.
+    func waitForArrivals(timeout: Duration) async
+}
+
+/// A message received for this node, as the inbox verified and receipted it.
+public struct Arrival: Sendable {
+    public let message: CaseMessage
+    public let bytes: [UInt8]
+    public let digest: String
+    public let receipt: [UInt8]
+    public let receivedAt: Date
+
+    public init(message: CaseMessage, bytes: [UInt8], digest: String, receipt: [UInt8], receivedAt: Date) {
+        self.message = message
+        self.bytes = bytes
+        self.digest = digest
+        self.receipt = receipt
+        self.receivedAt = receivedAt
+    }
+
+    /// The event it makes in its case.
+    public var event: ReadmissionEvent {
+        let envelope = message.envelope
+        return ReadmissionEvent(
+            caseID: envelope.conversationID, reference: envelope.caseReference, partner: envelope.sender, direction: .received, kind: envelope.messageType.rawValue,
+            messageID: envelope.messageID, body: message.body, actor: envelope.sender.rawValue, at: receivedAt, payload: bytes, digest: digest,
+            receipt: receipt, receivedAt: receivedAt, dedupKey: "message:\(envelope.sender):\(envelope.messageID)"
+        )
+    }
 }
 
 public enum SubmissionResult: Sendable, Equatable {
@@ -72,4 +111,32 @@ public struct IdentityMatch: Sendable, Equatable {
         self.reference = reference
         self.detail = detail
     }
+}
+
+/// Where a readmission conversation lives in the national case file: the case of type
+/// readmission it drives and the person (a Casework person) whose data it carries.
+public struct CaseFileLink: Sendable, Equatable, Codable {
+    public let caseID: String
+    public let caseNumber: String
+    public let personID: String
+
+    public init(caseID: String, caseNumber: String, personID: String) {
+        self.caseID = caseID
+        self.caseNumber = caseNumber
+        self.personID = personID
+    }
+}
+
+/// What the desk needs from the national case file. Every readmission conversation is a case of
+/// type readmission on the readmission workflow; its messages are the workflow's events; reads of
+/// its personal data are audited there.
+public protocol ReadmissionCaseFile: Sendable {
+    /// Opens the case for a new conversation. `person`: the person already in the case file (the
+    /// requesting side composes from their record); nil: the person is registered from `record`
+    /// (an application received from a partner).
+    func open(_ conversation: ReadmissionCaseID, record: PersonRecord, person: String?, title: String, by actor: String) async throws -> CaseFileLink
+    /// A workflow event of the case: `exchange.<sent|received>.<message_type>`, `exchange.accepted`, …
+    func record(_ event: String, on link: CaseFileLink, fields: [String: String], by actor: String) async throws
+    /// `actor` read the personal data of these cases (one entry per case, or one search entry for a list).
+    func recordRead(_ links: [CaseFileLink], list: Bool, by actor: String, purpose: String?) async throws
 }

@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -439,6 +439,29 @@ enum Migrations {
             """,
             "CREATE INDEX case_events_case ON case_events (case_id, at)",
             "CREATE INDEX case_events_at ON case_events (at)",
+        ]
+    }
+
+    /// Readmission in the case file: each conversation linked to its case and person (its events
+    /// are sealed with the person's key from here on); the inbox keeps a received message until
+    /// the node's procedures have taken it, then forgets its content.
+    static let readmissionCaseFile = Migration(id: "0012_readmission_case_file") { _ in
+        [
+            """
+            CREATE TABLE readmission_links (
+                conversation_id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                case_number TEXT NOT NULL,
+                person_id TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX readmission_links_case ON readmission_links (case_id)",
+            "ALTER TABLE readmission_events ADD COLUMN delivery_note TEXT",
+            "ALTER TABLE exchange_inbox ADD COLUMN taken_at BIGINT",
+            "ALTER TABLE exchange_inbox ADD COLUMN take_problem TEXT",
+            // Messages received before 0012 were applied in their receipt's transaction.
+            "UPDATE exchange_inbox SET taken_at = received_at",
+            "CREATE INDEX exchange_inbox_untaken ON exchange_inbox (taken_at, log_index)",
         ]
     }
 }

@@ -162,10 +162,6 @@ public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
                     VALUES (\(bind: key.sender.rawValue), \(bind: key.messageID.rawValue), \(bind: envelope.messageType.rawValue), \(bind: inbound.digest),
                             \(bind: Data(inbound.bytes).base64EncodedString()), \(bind: Data(receiptBytes).base64EncodedString()), \(bind: at.millisecondsSince1970), \(bind: index))
                     """).run()
-                // The message's effect on its readmission case, in the same transaction as the receipt.
-                if SQLReadmissionStore.isCaseMessage(envelope.messageType) {
-                    try await SQLReadmissionStore.insert(SQLReadmissionStore.received(inbound, receipt: receiptBytes, at: at), db: db, dialect: dialect)
-                }
             }
         } catch {
             if let stored = try await storedReceipt(key) { return (stored, false) }
@@ -176,6 +172,32 @@ public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
 
     public func count() async throws -> Int {
         try await store.database.raw("SELECT COUNT(*) AS n FROM exchange_inbox").first()?.integer("n") ?? 0
+    }
+
+    public func untaken(limit: Int) async throws -> [StoredInboundMessage] {
+        try await store.database.raw("""
+            SELECT * FROM exchange_inbox WHERE taken_at IS NULL ORDER BY log_index LIMIT \(bind: limit)
+            """).all().map { row in
+            StoredInboundMessage(
+                key: MessageKey(sender: try row.parsed("sender", ParticipantID.init), messageID: try row.parsed("message_id", Message.ID.init)),
+                bytes: try row.parsed("payload", { Data(base64Encoded: $0).map(Array.init) }), digest: try row.text("digest"),
+                receipt: try row.parsed("receipt", { Data(base64Encoded: $0).map(Array.init) }), receivedAt: try row.date("received_at")
+            )
+        }
+    }
+
+    public func markTaken(_ key: MessageKey, problem: String?, at time: Date) async throws {
+        let (sender, id, at) = (key.sender.rawValue, key.messageID.rawValue, time.millisecondsSince1970)
+        if let problem {
+            try await store.database.raw("""
+                UPDATE exchange_inbox SET taken_at = \(bind: at), take_problem = \(bind: String(problem.prefix(500))) WHERE sender = \(bind: sender) AND message_id = \(bind: id)
+                """).run()
+        } else {
+            // Taken into its case (sealed there): the inbox keeps only digest and receipt.
+            try await store.database.raw("""
+                UPDATE exchange_inbox SET taken_at = \(bind: at), payload = '' WHERE sender = \(bind: sender) AND message_id = \(bind: id)
+                """).run()
+        }
     }
 
     func storedReceipt(_ key: MessageKey) async throws -> [UInt8]? {

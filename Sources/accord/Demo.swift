@@ -83,9 +83,9 @@ struct Demo: AsyncParsableCommand {
             quiet.logLevel = .warning
             say("Starting the federation: hub EUE-HUB, Belgium BEL-DOFI (pull-only), Morocco MAR-INTERIOR (push) over mutual TLS …")
             let federation = FederationDemo(directory: URL(fileURLWithPath: dataDir).appendingPathComponent("federation"))
-            let running = try await federation.start(logger: quiet, nodeStores: (belgium.store, morocco.store))
-            let belgiumDesk = ReadmissionRuntime.start(exchange: running.belgium, store: belgium.store, profiles: profiles, logger: quiet)
-            let moroccoDesk = ReadmissionRuntime.start(exchange: running.morocco, store: morocco.store, profiles: profiles,
+            let running = try await federation.start(logger: quiet, nodes: (belgium, morocco))
+            let belgiumDesk = ReadmissionRuntime.start(exchange: running.belgium, node: belgium, profiles: profiles, logger: quiet)
+            let moroccoDesk = ReadmissionRuntime.start(exchange: running.morocco, node: morocco, profiles: profiles,
                                                       registries: try ReadmissionRuntime.simulatedRegistries(), logger: quiet)
             // Georgia has no node: the hub hosts its installation (the quick-win module).
             let georgiaConfiguration = QuickWinHost.configuration(
@@ -108,7 +108,7 @@ struct Demo: AsyncParsableCommand {
                     let summary = try await FederationDemo.exchange(running, count: federationMessages)
                     say("Throughput check: \(summary.delivered) of \(summary.sent) signed messages delivered with verified receipts; hub log \(summary.hubLogIntact ? "intact" : "BROKEN").")
                 }
-                if try await belgiumDesk.desk.cases().isEmpty {
+                if try await belgiumDesk.desk.statistics().allSatisfy({ $0.sent == 0 }) {
                     say("Exchanging sample readmission cases through the hub (each step a signed message with its receipt) …")
                     let seeded = try await ReadmissionDemo(belgium: belgiumDesk.desk, morocco: moroccoDesk.desk, georgia: georgia.readmission.desk).seed()
                     say("  \(seeded) cases: one with its transfer notified, one awaiting four-eyes approval, one with an open information request,")

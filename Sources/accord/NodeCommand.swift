@@ -52,7 +52,7 @@ struct NodeCommand: AsyncParsableCommand {
                 var readmission: ReadmissionRuntime?
                 if case .node(let exchange) = role {
                     do {
-                        readmission = try federation.startReadmission(exchange: exchange, store: node.store, logger: node.logger)
+                        readmission = try federation.startReadmission(exchange: exchange, node: node, logger: node.logger)
                     } catch {
                         await role?.stop()
                         await node.close()
@@ -90,14 +90,14 @@ struct NodeFederationOptions: ParsableArguments {
     /// The readmission desk over the node's exchange; refuses to start on invalid agreement
     /// profiles. Without --profiles and without a Profiles/agreements directory there is no desk
     /// (the node still exchanges messages).
-    func startReadmission(exchange: NodeExchangeRuntime, store: SQLStore, logger: Logger) throws -> ReadmissionRuntime? {
+    func startReadmission(exchange: NodeExchangeRuntime, node: AccordNode, logger: Logger) throws -> ReadmissionRuntime? {
         let directory = profiles.map { URL(fileURLWithPath: $0) } ?? ReadmissionRuntime.defaultAgreementsDirectory()
         if profiles == nil, !FileManager.default.fileExists(atPath: directory.path) {
             logger.notice("no agreement profiles at \(directory.path): the readmission desk is off (pass --profiles)")
             return nil
         }
         let agreements = try ReadmissionRuntime.loadProfiles(directory)
-        return ReadmissionRuntime.start(exchange: exchange, store: store, profiles: agreements,
+        return ReadmissionRuntime.start(exchange: exchange, node: node, profiles: agreements,
                                         registries: simulatedRegistries ? try ReadmissionRuntime.simulatedRegistries() : [], logger: logger)
     }
 

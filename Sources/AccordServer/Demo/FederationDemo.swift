@@ -31,17 +31,22 @@ public struct FederationDemo: Sendable {
         public let hubStore: SQLStore
         public let belgiumStore: SQLStore
         public let moroccoStore: SQLStore
+        /// The two national installations (their case files hold the readmission cases).
+        public let belgiumNode: AccordNode
+        public let moroccoNode: AccordNode
         /// Where the hub listens, and the federation PKI (for hosted quick-win partners).
         public let hubEndpoint: FederationEndpoint
         public let pki: PKIDirectory
-        /// The stores this demo opened (not those handed in by the caller).
+        /// The stores and installations this demo opened (not those handed in by the caller).
         let stores: [SQLStore]
+        let nodes: [AccordNode]
 
         public func stop() async {
             await belgium.stop()
             await morocco.stop()
             await hub.stop()
             for store in stores { await store.shutdown() }
+            for node in nodes { await node.close() }
         }
     }
 
@@ -49,11 +54,12 @@ public struct FederationDemo: Sendable {
     /// names where each installation keeps its data (`hub`, `node-bel`, `node-mar`); SQLite files
     /// in the directory by default.
     ///
-    /// `nodeStores` hands in the two nodes' databases when their installations are already open
-    /// (`accord demo` runs full nodes with consoles); the caller then closes them.
+    /// `nodes` hands in the two national installations when they are already open (`accord
+    /// demo` runs full nodes with consoles); the caller then closes them. Otherwise they are
+    /// opened here, in `<directory>/node-bel` and `node-mar`.
     public func start(
         logger: Logger, database: ((String) -> DatabaseLocation)? = nil, retry: RetryPolicy = RetryPolicy(initialDelay: 0.2, maximumDelay: 30, maximumAttempts: 20),
-        nodeStores: (belgium: SQLStore, morocco: SQLStore)? = nil
+        nodes handedIn: (belgium: AccordNode, morocco: AccordNode)? = nil
     ) async throws -> Running {
         let pki = PKIDirectory(directory.appendingPathComponent("pki"))
         let now = Date()
@@ -85,14 +91,23 @@ public struct FederationDemo: Sendable {
             return store
         }
         let hubStore = try await open("hub")
-        let belgiumStore: SQLStore
-        let moroccoStore: SQLStore
-        if let nodeStores {
-            (belgiumStore, moroccoStore) = nodeStores
-        } else {
-            belgiumStore = try await open("node-bel")
-            moroccoStore = try await open("node-mar")
+        var nodes: [AccordNode] = []
+        func node(_ name: String) async throws -> AccordNode {
+            var configuration = NodeConfiguration(dataDirectory: directory.appendingPathComponent(name).path, nodeName: name)
+            if case .postgres(let url)? = database?(name) { configuration.databaseURL = url }
+            let opened = try await AccordNode.open(configuration, logger: logger)
+            nodes.append(opened)
+            return opened
         }
+        let belgiumNode: AccordNode
+        let moroccoNode: AccordNode
+        if let handedIn {
+            (belgiumNode, moroccoNode) = handedIn
+        } else {
+            belgiumNode = try await node("node-bel")
+            moroccoNode = try await node("node-mar")
+        }
+        let (belgiumStore, moroccoStore) = (belgiumNode.store, moroccoNode.store)
 
         // Morocco listens on a port chosen now; the configuration tells the hub where.
         let moroccoPort = try LoopbackPorts.free()
@@ -119,7 +134,7 @@ public struct FederationDemo: Sendable {
         let morocco = try await NodeExchangeRuntime.start(store: moroccoStore, materials: moroccoMaterials, hub: hubEndpoint, listen: (host, moroccoPort), logger: logger)
         let belgium = try await NodeExchangeRuntime.start(store: belgiumStore, materials: belgiumMaterials, hub: hubEndpoint, listen: nil, logger: logger)
         return Running(hub: hub, belgium: belgium, morocco: morocco, hubStore: hubStore, belgiumStore: belgiumStore, moroccoStore: moroccoStore,
-                       hubEndpoint: hubEndpoint, pki: pki, stores: stores)
+                       belgiumNode: belgiumNode, moroccoNode: moroccoNode, hubEndpoint: hubEndpoint, pki: pki, stores: stores, nodes: nodes)
     }
 
     public struct Summary: Sendable {
