@@ -83,7 +83,7 @@ public struct SQLExchangeStore: HubMessageStore, NodeInboxStore {
             guard item.state != .delivered else { return }
             _ = try await Self.appendLog(db, dialect: dialect, event: "delivered", key: key, recipient: item.recipient, type: item.messageType, digest: item.digest, at: at)
             try await db.raw("""
-                UPDATE exchange_outbox SET state = 'delivered', receipt = \(bind: Data(receipt).base64EncodedString()), settled_at = \(bind: at.millisecondsSince1970),
+                UPDATE exchange_outbox SET state = 'delivered', payload = '', receipt = \(bind: Data(receipt).base64EncodedString()), settled_at = \(bind: at.millisecondsSince1970),
                        attempts = attempts + 1, last_error = NULL
                 WHERE sender = \(bind: key.sender.rawValue) AND message_id = \(bind: key.messageID.rawValue)
                 """).run()

@@ -1,6 +1,7 @@
 @testable import AccordServer
 import AccordCore
 import AccordTesting
+import Casework
 import Crypto
 import Exchange
 import Foundation
@@ -42,11 +43,12 @@ import Testing
         let running = try await Self.federation(database, directory: try ExternalTool.temporaryDirectory(), run: Self.runName())
         let profiles = try ReadmissionRuntime.loadProfiles(Self.agreements)
         let belgiumClock = OffsetWallClock()
-        let belgium = ReadmissionRuntime.start(exchange: running.belgium, store: running.belgiumStore, profiles: profiles, clock: belgiumClock, interval: .milliseconds(100), logger: logger)
-        let morocco = ReadmissionRuntime.start(exchange: running.morocco, store: running.moroccoStore, profiles: profiles,
+        let belgium = ReadmissionRuntime.start(exchange: running.belgium, node: running.belgiumNode, profiles: profiles, clock: belgiumClock, interval: .milliseconds(100), logger: logger)
+        let morocco = ReadmissionRuntime.start(exchange: running.morocco, node: running.moroccoNode, profiles: profiles,
                                                registries: try ReadmissionRuntime.simulatedRegistries(), interval: .milliseconds(100), logger: logger)
         do {
-            try await exercise(belgium: belgium.desk, morocco: morocco.desk, belgiumClock: belgiumClock)
+            let id = try await exercise(belgium: belgium.desk, morocco: morocco.desk, belgiumClock: belgiumClock)
+            try await checkCaseFiles(running, id: id, belgium: belgium.desk, morocco: morocco.desk)
         } catch {
             await belgium.stop()
             await morocco.stop()
@@ -62,15 +64,16 @@ import Testing
     func eventually(_ desk: ReadmissionDesk, _ id: ReadmissionCaseID, _ what: String, _ condition: (ReadmissionDesk.View) -> Bool) async throws -> ReadmissionDesk.View {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
-            if let view = try? await desk.view(id), condition(view) { return view }
+            if let view = try? await desk.view(id, by: "test"), condition(view) { return view }
             try await Task.sleep(for: .milliseconds(50))
         }
-        let last = try? await desk.view(id)
+        let last = try? await desk.view(id, by: "test")
         Issue.record("timed out waiting for \(what) at \(desk.participant): status \(last?.readmission.status.rawValue ?? "none")")
         throw CancellationError()
     }
 
-    func exercise(belgium: ReadmissionDesk, morocco: ReadmissionDesk, belgiumClock: OffsetWallClock) async throws {
+    @discardableResult
+    func exercise(belgium: ReadmissionDesk, morocco: ReadmissionDesk, belgiumClock: OffsetWallClock) async throws -> ReadmissionCaseID {
         let application = ReadmissionApplication(
             agreement: "EU-MAR-2026", procedure: "normal",
             person: PersonRecord(names: [.init(given: "Youssef", family: "El Amrani")], dateOfBirth: "1987-04-12", placeOfBirth: "Tangier", sex: "M", nationality: "MAR",
@@ -147,15 +150,56 @@ import Testing
         // The time Belgium's receipts state is the time Morocco recorded each message.
         #expect(sentByBelgium.map(\.receivedAt) == receivedByMorocco.map(\.receivedAt))
         #expect(sentByBelgium.allSatisfy { $0.receipt != nil && $0.digest != nil })
-        let moroccoSent = try await morocco.view(id).readmission.events.filter { $0.direction == .sent }.map(\.kind)
+        let moroccoSent = try await morocco.view(id, by: "test").readmission.events.filter { $0.direction == .sent }.map(\.kind)
         #expect(moroccoSent == ["information_request", "interview_proposal", "interview_outcome", "decision", "travel_document_issued"])
         #expect(finalMorocco.readmission.events.filter { $0.localKind == .identityChecked }.count == 2)
 
-        let statistics = PartnerStatistics.compute(try await belgium.cases(), partners: belgium.partners())
+        let statistics = PartnerStatistics.compute(try await belgium.cases(by: "test"), partners: belgium.partners())
         let withMorocco = try #require(statistics.first { $0.partner.rawValue == "MAR-INTERIOR" })
         #expect(withMorocco.sent == 1 && withMorocco.accepted == 1 && withMorocco.transfersCompleted == 1 && withMorocco.withinLimit == 1)
         #expect(withMorocco.acceptanceRate == 1)
         #expect(withMorocco.medianReplyDays != nil)
+        return id
+    }
+
+    /// One case file: on both sides the conversation is a case of type readmission that its
+    /// messages walked along the readmission workflow, about a Casework person; reads of it are
+    /// in the audit trail; neither database holds the person's names or particulars readable.
+    func checkCaseFiles(_ running: FederationDemo.Running, id: ReadmissionCaseID, belgium: ReadmissionDesk, morocco: ReadmissionDesk) async throws {
+        for (node, desk, side, partner) in [(running.belgiumNode, belgium, "requesting", "MAR-INTERIOR"), (running.moroccoNode, morocco, "requested", "BEL-DOFI")] {
+            let link = try #require(try await desk.caseLink(of: id))
+            let number = try CaseNumber(parsing: link.caseNumber)
+            let record = try await node.service.caseRecord(number, by: .system)
+            #expect(record.type == .readmission)
+            #expect(record.state == "transferred", "\(side): \(record.state)")
+            #expect(record.closedAt != nil)
+            #expect(record.fields["side"] == side && record.fields["partner"] == partner && record.fields["reference"] == "BEL-RA-2026-0042")
+            #expect(record.principal?.rawValue == link.personID)
+            let person = try await node.service.person(try #require(Person.ID(link.personID)), by: .system)
+            #expect(person.details.name.family == "El Amrani" && person.details.dateOfBirth?.text == "1987-04-12")
+            #expect(person.details.identityDocuments.map(\.number) == ["VX4412873"])
+            // The workflow's path, driven by the messages: application, information asked and
+            // given, acceptance, transfer notice, transfer.
+            let steps = try await node.service.history(number, by: .system).filter { $0.action == .statusChanged }
+                .map { $0.summary.prefix { $0 != ":" } }
+            #expect(steps == ["Application exchanged", "Information requested", "Information given", "Application accepted", "Transfer notified", "Transfer confirmed"],
+                    "\(side): \(steps)")
+            // The test's reads through the desk are audited against the case and its person.
+            let audit = try await node.auditLog.entries().map(\.event)
+            #expect(audit.contains { $0.actor == "test" && $0.action == .read && $0.resourceType == "case" && $0.resourceRef == link.caseID })
+            #expect(audit.contains { $0.actor == "test" && $0.action == .read && $0.resourceType == "person" && $0.resourceRef == link.personID })
+            if side == "requesting" { #expect(audit.contains { $0.actor == "test" && $0.action == .search && $0.resourceRef == "readmission-list" }) }
+            // Nothing readable: names, place of birth, document number, special needs, interview record.
+            let hits = try await ClearTextScan.find(["El Amrani", "Youssef", "Tangier", "VX4412873", "insulin", "Darija"], in: node.store)
+            #expect(hits.isEmpty, "\(side) holds personal data in clear: \(hits)")
+        }
+        // Crypto-shredding: erasing the person erases the conversation's content with the rest.
+        let link = try #require(try await morocco.caseLink(of: id))
+        try await running.moroccoNode.service.erasePerson(try #require(Person.ID(link.personID)), by: .system)
+        await #expect(throws: ReadmissionError(code: "readmission.unknown_case", reason: "")) { try await morocco.view(id, by: "test") }
+        #expect(try await morocco.cases(by: "test").isEmpty)
+        // The hub forgets what it relayed once delivered; its log keeps digests.
+        #expect(try await ClearTextScan.find(["El Amrani", "VX4412873"], in: running.hubStore).isEmpty)
     }
 }
 
@@ -177,7 +221,7 @@ import Testing
         #expect(configuration.dataDirectory.hasSuffix("hub/quick-win/GEO-MIA"))
         let georgia = try await QuickWinHost.start(configuration: configuration, participant: FederationDemo.georgia, pki: running.pki, hub: running.hubEndpoint,
                                                    profiles: profiles, logger: logger)
-        let belgium = ReadmissionRuntime.start(exchange: running.belgium, store: running.belgiumStore, profiles: profiles, interval: .milliseconds(100), logger: logger)
+        let belgium = ReadmissionRuntime.start(exchange: running.belgium, node: running.belgiumNode, profiles: profiles, interval: .milliseconds(100), logger: logger)
         do {
             var person = PersonRecord(names: [.init(given: "Giorgi", family: "Beridze")], dateOfBirth: "1994-09-18", sex: "M", nationality: "GEO",
                                       documents: [.init(kind: "passport", number: "15AB04231", issuingCountry: "GEO")])
@@ -188,13 +232,13 @@ import Testing
             let deadline = ContinuousClock.now + .seconds(30)
             var received: ReadmissionDesk.View?
             while ContinuousClock.now < deadline {
-                if let view = try? await desk.view(id), view.readmission.status == .pending,
-                   let sent = try? await belgium.desk.view(id), sent.clock?.state == .running { received = view; break }
+                if let view = try? await desk.view(id, by: "test"), view.readmission.status == .pending,
+                   let sent = try? await belgium.desk.view(id, by: "test"), sent.clock?.state == .running { received = view; break }
                 try await Task.sleep(for: .milliseconds(50))
             }
             let view = try #require(received, "Georgia never received the application, or Belgium its receipt")
             let dueAt = try #require(view.clock?.dueAt)
-            #expect(try await belgium.desk.view(id).clock?.dueAt == dueAt)
+            #expect(try await belgium.desk.view(id, by: "test").clock?.dueAt == dueAt)
             // The data is Georgia's own: nothing of it in the hub's database beyond the log and outbox.
             let hubRows = try await running.hubStore.database.raw("SELECT COUNT(*) AS n FROM readmission_events").first()?.decode(column: "n", as: Int.self)
             #expect(hubRows == 0)
@@ -205,8 +249,8 @@ import Testing
             let inBelgium = try await belgium.desk.applyClocks(now: after).filter { $0.kind == "deemed_accepted" }
             #expect(inGeorgia.count == 1 && inBelgium.count == 1)
             #expect(inGeorgia.first?.at == dueAt && inBelgium.first?.at == dueAt)
-            #expect(try await desk.view(id).readmission.status == .deemedAccepted)
-            #expect(try await belgium.desk.view(id).readmission.status == .deemedAccepted)
+            #expect(try await desk.view(id, by: "test").readmission.status == .deemedAccepted)
+            #expect(try await belgium.desk.view(id, by: "test").readmission.status == .deemedAccepted)
             // Protected persons never reach their country of nationality — refused before signing.
             person.protectionStatus = "refugee"
             await #expect(throws: ReadmissionError(code: "readmission.protected_person", reason: "")) {

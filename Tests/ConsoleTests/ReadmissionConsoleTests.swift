@@ -37,7 +37,7 @@ import Testing
                 form["family"] = "El Amrani"
                 form["csrf"] = "forged"
                 #expect(try await browser.post("/console/readmission", form: form).status == .forbidden)
-                #expect(try await belgium.cases().isEmpty)
+                #expect(try await belgium.cases(by: "test").isEmpty)
 
                 form = Self.composeForm(csrf: csrf, family: "<script>alert(1)</script>")
                 let sent = try await browser.post("/console/readmission", form: form)
@@ -75,7 +75,7 @@ import Testing
                 let csrf = try #require(page.field("csrf"))
                 let refused = try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "accept"])
                 #expect(refused.status == .forbidden)
-                #expect(try await morocco.view(id).readmission.proposedDecision == nil)
+                #expect(try await morocco.view(id, by: "test").readmission.proposedDecision == nil)
                 // The other side's actions are refused with their code.
                 let wrong = try await browser.post("/console/readmission/\(id.rawValue)/withdraw", form: ["csrf": csrf, "reason": "x"])
                 #expect(wrong.status == .conflict && wrong.html.contains("readmission.wrong_side"))
@@ -87,7 +87,7 @@ import Testing
                 #expect(page.html.contains(#"value="accept" required"#) && !page.html.contains(#"value="accept" checked"#))
                 let noChoice = try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf])
                 #expect(noChoice.status == .badRequest && noChoice.html.contains("readmission."))
-                #expect(try await morocco.view(id).readmission.proposedDecision == nil)
+                #expect(try await morocco.view(id, by: "test").readmission.proposedDecision == nil)
                 let rejectWithoutReasons = try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "reject"])
                 #expect(rejectWithoutReasons.status == .badRequest && rejectWithoutReasons.html.contains("readmission.invalid_input"))
                 #expect(try await browser.post("/console/readmission/\(id.rawValue)/decide", form: ["csrf": csrf, "outcome": "accept"]).status == .seeOther)
@@ -105,7 +105,7 @@ import Testing
                 #expect(approved.status == .seeOther)
             }
         }
-        #expect(try await belgium.view(id).readmission.status == .accepted)
-        #expect(try await belgium.view(id).readmission.decision?.approvedBy == "mar.supervisor")
+        #expect(try await belgium.view(id, by: "test").readmission.status == .accepted)
+        #expect(try await belgium.view(id, by: "test").readmission.decision?.approvedBy == "mar.supervisor")
     }
 }

@@ -15,10 +15,10 @@ import Testing
         let clock = ManualWallClock(F.instant("2026-04-08T21:30:00Z"))
         let (belgium, georgia, _) = try await F.pair(F.georgia, clock: clock)
         let id = try await belgium.submitApplication(F.application(agreement: "EU-GEO-2026", nationality: "GEO"), reference: "BEL-2026-0001", by: "officer.bel")
-        #expect(try await belgium.view(id).clock?.state == .notStarted, "the requesting side waits for the receipt")
+        #expect(try await belgium.view(id, by: "test").clock?.state == .notStarted, "the requesting side waits for the receipt")
         try await belgium.followDeliveries()
-        let seenByBelgium = try #require(try await belgium.view(id).clock)
-        let seenByGeorgia = try #require(try await georgia.view(id).clock)
+        let seenByBelgium = try #require(try await belgium.view(id, by: "test").clock)
+        let seenByGeorgia = try #require(try await georgia.view(id, by: "test").clock)
         #expect(seenByBelgium == seenByGeorgia)
         #expect(seenByGeorgia.dueDate == F.date("2026-04-21"))
         #expect(seenByGeorgia.dueAt == F.instant("2026-04-21T20:00:00Z"))
@@ -34,7 +34,7 @@ import Testing
         recorded = try await georgia.applyClocks(now: F.instant("2026-04-21T19:59:59Z"))
         #expect(recorded.map(\.kind).sorted() == ["escalated", "reminder"])
         #expect(try await belgium.applyClocks(now: F.instant("2026-04-21T19:59:59Z")).isEmpty, "reminders go to the requested side only")
-        #expect(try await georgia.view(id).readmission.escalated)
+        #expect(try await georgia.view(id, by: "test").readmission.escalated)
 
         // One second later the limit has ended: both sides record acceptance at that instant.
         let deemedInGeorgia = try await georgia.applyClocks(now: F.instant("2026-04-21T20:00:01Z"))
@@ -44,7 +44,7 @@ import Testing
         #expect(deemedInGeorgia.first?.at == F.instant("2026-04-21T20:00:00Z"))
         #expect(deemedInBelgium.first?.at == deemedInGeorgia.first?.at)
         for desk in [belgium, georgia] {
-            let view = try await desk.view(id)
+            let view = try await desk.view(id, by: "test")
             #expect(view.readmission.status == .deemedAccepted)
             #expect(view.clock?.state == .deemedAccepted)
             // 90 calendar days from 22 April (Tbilisi) for the transfer.
@@ -55,7 +55,7 @@ import Testing
         await #expect(throws: ReadmissionError(code: "readmission.not_allowed_in_state", reason: "")) {
             try await georgia.decide(id, outcome: "reject", reasons: ["too late"], by: "officer.geo")
         }
-        let statistics = PartnerStatistics.compute(try await belgium.cases(), partners: belgium.partners())
+        let statistics = PartnerStatistics.compute(try await belgium.cases(by: "test"), partners: belgium.partners())
         let geo = try #require(statistics.first { $0.partner == F.georgia })
         #expect(geo.sent == 1 && geo.deemedAccepted == 1 && geo.rejected == 0 && geo.acceptanceRate == 1)
     }
@@ -65,7 +65,7 @@ import Testing
         let (belgium, georgia, _) = try await F.pair(F.georgia, clock: clock, fourEyes: false)
         let id = try await belgium.submitApplication(F.application(agreement: "EU-GEO-2026", nationality: "GEO"), reference: "BEL-2026-0002", by: "officer.bel")
         // 28 April + 12 = Sunday 10 May; Saturday 9 May is a holiday anyway: due Monday 11 May.
-        #expect(try await georgia.view(id).clock?.dueDate == F.date("2026-05-11"))
+        #expect(try await georgia.view(id, by: "test").clock?.dueDate == F.date("2026-05-11"))
         clock.set(F.instant("2026-05-11T20:00:00Z"))
         await #expect(throws: ReadmissionError(code: "readmission.deadline_passed", reason: "")) {
             try await georgia.decide(id, outcome: "reject", reasons: ["not a national"], by: "officer.geo")
@@ -76,36 +76,36 @@ import Testing
         let clock = ManualWallClock(F.instant("2026-05-04T10:00:00Z"))
         let (belgium, morocco, loopback) = try await F.pair(F.morocco, clock: clock)
         let id = try await belgium.submitApplication(F.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "BEL-2026-0003", by: "officer.bel")
-        #expect(try await morocco.view(id).clock?.dueDate == F.date("2026-06-03"))
+        #expect(try await morocco.view(id, by: "test").clock?.dueDate == F.date("2026-06-03"))
 
         clock.set(F.instant("2026-05-10T09:00:00Z"))
         try await morocco.requestInformation(id, questions: ["Which school did he attend?"], by: "officer.mar")
-        #expect(try await morocco.view(id).clock?.state == .suspended)
-        #expect(try await belgium.view(id).readmission.status == .informationRequested)
+        #expect(try await morocco.view(id, by: "test").clock?.state == .suspended)
+        #expect(try await belgium.view(id, by: "test").readmission.status == .informationRequested)
         // Belgium answers while the hub is down: the answer waits, signed, and goes out later.
         clock.set(F.instant("2026-05-15T09:00:00Z"))
         await loopback.setReachable(false)
         try await belgium.answerInformationRequest(id, answers: ["Lycée Ibn Batouta, Tangier"], by: "officer.bel")
-        #expect(try await morocco.view(id).readmission.status == .informationRequested)
+        #expect(try await morocco.view(id, by: "test").readmission.status == .informationRequested)
         await loopback.setReachable(true)
         try await belgium.followDeliveries()
         try await morocco.followDeliveries()
         // Suspended 11–15 May (five days): due 8 June instead of 3 June, the same on both sides.
-        #expect(try await morocco.view(id).clock?.dueDate == F.date("2026-06-08"))
-        #expect(try await belgium.view(id).clock?.dueDate == F.date("2026-06-08"))
+        #expect(try await morocco.view(id, by: "test").clock?.dueDate == F.date("2026-06-08"))
+        #expect(try await belgium.view(id, by: "test").clock?.dueDate == F.date("2026-06-08"))
 
         clock.set(F.instant("2026-05-20T09:00:00Z"))
         await #expect(throws: ReadmissionError(code: "readmission.wrong_side", reason: "")) {
             try await belgium.decide(id, outcome: "accept", reasons: [], by: "officer.bel")
         }
         try await morocco.decide(id, outcome: "accept", reasons: [], by: "officer.mar")
-        #expect(try await belgium.view(id).readmission.status == .pending, "a proposed decision is not sent")
+        #expect(try await belgium.view(id, by: "test").readmission.status == .pending, "a proposed decision is not sent")
         await #expect(throws: ReadmissionError(code: "readmission.four_eyes", reason: "")) {
             try await morocco.approveDecision(id, by: "officer.mar")
         }
         try await morocco.approveDecision(id, by: "supervisor.mar")
         try await morocco.followDeliveries()
-        let accepted = try await belgium.view(id)
+        let accepted = try await belgium.view(id, by: "test")
         #expect(accepted.readmission.status == .accepted)
         #expect(accepted.readmission.decision?.decidedBy == "officer.mar")
         #expect(accepted.readmission.decision?.approvedBy == "supervisor.mar")
@@ -118,7 +118,7 @@ import Testing
             try await belgium.notifyTransfer(id, notice: TransferNotice(flight: "AT 841", departure: "2026-09-22T09:00:00.000Z", pointOfEntry: "CMN"), by: "officer.bel")
         }
         try await belgium.notifyTransfer(id, notice: TransferNotice(flight: "AT 841", departure: "2026-05-26T09:00:00.000Z", pointOfEntry: "CMN"), by: "officer.bel")
-        #expect(try await morocco.view(id).readmission.status == .transferNotified)
+        #expect(try await morocco.view(id, by: "test").readmission.status == .transferNotified)
         clock.set(F.instant("2026-05-27T09:00:00Z"))
         await #expect(throws: ReadmissionError(code: "readmission.no_travel_document", reason: "")) {
             try await belgium.confirmTransfer(id, summary: "", by: "officer.bel")
@@ -134,14 +134,14 @@ import Testing
         await #expect(throws: ReadmissionError(code: "readmission.duplicate_reference", reason: "")) {
             _ = try await belgium.submitApplication(F.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "bel-2026-0010 ", by: "officer.bel")
         }
-        #expect(try await belgium.cases().count == 1)
+        #expect(try await belgium.cases(by: "test").count == 1)
         try await morocco.decide(id, outcome: "accept", reasons: [], by: "officer.mar")
         for reason in ["", "   \n"] {
             await #expect(throws: ReadmissionError(code: "readmission.reason_required", reason: "")) {
                 try await morocco.declineDecision(id, reason: reason, by: "supervisor.mar")
             }
         }
-        #expect(try await morocco.view(id).readmission.proposedDecision != nil, "the proposal stays")
+        #expect(try await morocco.view(id, by: "test").readmission.proposedDecision != nil, "the proposal stays")
         try await morocco.approveDecision(id, by: "supervisor.mar")
         try await morocco.followDeliveries()
         try await morocco.issueTravelDocument(id, document: TravelDocumentIssued(kind: "laissez_passer", number: "LP-1", issuedOn: "2026-05-05",
@@ -153,7 +153,7 @@ import Testing
         }
         clock.set(F.instant("2026-05-12T12:00:00Z"))
         try await belgium.confirmTransfer(id, summary: "handed over", by: "officer.bel")
-        #expect(try await belgium.view(id).readmission.status == .transferred)
+        #expect(try await belgium.view(id, by: "test").readmission.status == .transferred)
     }
 
     @Test func protectedPersonsNeverGoToTheirCountryOfNationality() async throws {
@@ -162,7 +162,7 @@ import Testing
         await #expect(throws: ReadmissionError(code: "readmission.protected_person", reason: "")) {
             _ = try await belgium.submitApplication(F.application(agreement: "EU-MAR-2026", nationality: "MAR", protection: "refugee"), reference: "BEL-2026-0004", by: "officer.bel")
         }
-        #expect(try await belgium.cases().isEmpty, "nothing is recorded or sent")
+        #expect(try await belgium.cases(by: "test").isEmpty, "nothing is recorded or sent")
         var application = F.application(agreement: "EU-MAR-2026", nationality: "MAR")
         application.evidence = [Evidence(strength: "proof", kind: "witness_statement")]
         await #expect(throws: ReadmissionError(code: "readmission.invalid_input", reason: "")) {
@@ -185,22 +185,22 @@ import Testing
         }
         let record = Array("Interview of 3 June: does not know the city he names.".utf8)
         try await morocco.recordInterviewOutcome(id, outcome: "identity_not_confirmed", summary: "doubts", record: record, by: "officer.mar")
-        let kept = try #require(try await morocco.view(id).readmission.events.first { $0.localKind == .interviewRecorded })
+        let kept = try #require(try await morocco.view(id, by: "test").readmission.events.first { $0.localKind == .interviewRecorded })
         #expect(kept.detail?.hasPrefix("SHA-256 \(sha256Hex(record))") == true)
         #expect(kept.detail?.contains("does not know the city") == true)
         try await belgium.followDeliveries()
-        #expect(try await belgium.view(id).readmission.interviewOutcome?.recordDigest == sha256Hex(record))
-        #expect(try await belgium.view(id).readmission.events.contains { $0.localKind == .interviewRecorded } == false, "the record stays with the interviewer")
+        #expect(try await belgium.view(id, by: "test").readmission.interviewOutcome?.recordDigest == sha256Hex(record))
+        #expect(try await belgium.view(id, by: "test").readmission.events.contains { $0.localKind == .interviewRecorded } == false, "the record stays with the interviewer")
 
         try await morocco.decide(id, outcome: "reject", reasons: ["identity not established"], by: "officer.mar")
-        #expect(try await belgium.view(id).readmission.status == .rejected)
+        #expect(try await belgium.view(id, by: "test").readmission.status == .rejected)
         clock.set(F.instant("2026-06-10T08:00:00Z"))
         var revised = F.application(agreement: "EU-MAR-2026", nationality: "MAR")
         revised.evidence?.append(Evidence(strength: "prima_facie", kind: "expired_passport", description: "found at his former address"))
         try await belgium.revise(id, application: revised, reason: "an expired passport was found", by: "officer.bel")
         try await belgium.followDeliveries()
         for desk in [belgium, morocco] {
-            let view = try await desk.view(id)
+            let view = try await desk.view(id, by: "test")
             #expect(view.readmission.status == .pending)
             #expect(view.readmission.decision == nil)
             #expect(view.readmission.application.evidence?.count == 2)
@@ -229,6 +229,6 @@ import Testing
             return await group.reduce(into: []) { $0.append($1) }
         }
         #expect(outcomes.sorted() == ["readmission.not_allowed_in_state", "readmission.not_allowed_in_state", "sent"])
-        #expect(try await morocco.view(id).readmission.events.filter { $0.kind == "decision" && $0.direction == .sent }.count == 1)
+        #expect(try await morocco.view(id, by: "test").readmission.events.filter { $0.kind == "decision" && $0.direction == .sent }.count == 1)
     }
 }
