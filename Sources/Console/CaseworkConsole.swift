@@ -189,9 +189,21 @@ public struct CaseworkConsole: Sendable {
             notes: try await notes.map { NoteView(at: ConsoleFormat.dateTime($0.at), author: $0.author.rawValue, text: $0.text) },
             history: try await history.map {
                 HistoryView(sequence: $0.sequence, at: ConsoleFormat.dateTime($0.at), actor: $0.actor.rawValue, summary: $0.summary)
-            }
+            },
+            exchange: try await exchangeLink(record, session: session)
         )
         return html("case", view, status: status)
+    }
+
+    /// A readmission case links to its exchange with the partner; a return case offers to
+    /// request readmission, composed from its person and documents.
+    func exchangeLink(_ record: Case, session: ConsoleSession) async throws -> ExchangeLink? {
+        guard let desk = readmission, canSeeReadmission(session) else { return nil }
+        if record.type == .readmission {
+            return try await desk.conversation(ofCase: record.id.rawValue).map { ExchangeLink(href: "/console/readmission/\($0.rawValue)", label: "Open the exchange with the partner") }
+        }
+        guard record.type == .`return`, record.isOpen, let person = record.principal else { return nil }
+        return ExchangeLink(href: "/console/readmission/new?person=\(person.rawValue)&case=\(record.number.text)", label: "Request readmission by a partner state")
     }
 
     // MARK: Persons

@@ -254,6 +254,13 @@ struct CaseDetailPage {
     let documents: [DocumentRow]
     let notes: [NoteView]
     let history: [HistoryView]
+    /// The exchange with a partner this readmission case is, and where to request one.
+    let exchange: ExchangeLink?
+}
+
+struct ExchangeLink {
+    let href: String
+    let label: String
 }
 
 struct PersonRow {

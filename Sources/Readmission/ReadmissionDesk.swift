@@ -71,6 +71,11 @@ public struct ReadmissionDesk: Sendable {
         PartnerStatistics.compute(try await allViews(), partners: partners())
     }
 
+    /// The conversation a case of the case file is.
+    public func conversation(ofCase caseID: String) async throws -> ReadmissionCaseID? {
+        try await store.links().first { $0.value.caseID == caseID }?.key
+    }
+
     /// Where the conversation lives in the case file.
     public func caseLink(of id: ReadmissionCaseID) async throws -> CaseFileLink? {
         try await store.link(of: id)

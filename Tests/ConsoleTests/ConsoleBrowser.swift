@@ -17,10 +17,22 @@ final class ConsoleBrowser: @unchecked Sendable {
         let headers: HTTPFields
         let html: String
 
-        /// The value of a hidden form field.
+        /// The value of a form's input field.
         func field(_ name: String) -> String? {
-            guard let range = html.range(of: "name=\"\(name)\" value=\"") else { return nil }
-            return String(html[range.upperBound...].prefix { $0 != "\"" })
+            inputs()[name]
+        }
+
+        /// Every `<input>` with a name, as a form would submit it (values unescaped).
+        func inputs() -> [String: String] {
+            var result: [String: String] = [:]
+            for tag in html.matches(of: /<input\b[^>]*>/) {
+                let text = String(tag.output)
+                guard let name = text.firstMatch(of: /\bname="([^"]*)"/)?.output.1 else { continue }
+                let value = text.firstMatch(of: /\bvalue="([^"]*)"/).map { String($0.output.1) } ?? ""
+                result[String(name)] = value.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+                    .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+            }
+            return result
         }
     }
 

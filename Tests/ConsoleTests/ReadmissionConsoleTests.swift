@@ -1,6 +1,7 @@
 import AccordCore
 import AccordServer
 import AccordTesting
+import Casework
 import Exchange
 import Foundation
 import Identity
@@ -61,6 +62,49 @@ import Testing
                 #expect(refused.status == .forbidden)
                 let cases = try await browser.get("/console/cases")
                 #expect(!cases.html.contains(#"href="/console/readmission""#), "no link for those who may not")
+            }
+        }
+    }
+
+    /// Enter once: a return officer who is also a liaison requests readmission from the return
+    /// case; the composer is filled from the person and the case's passport, and the new
+    /// readmission case is about the same person.
+    @Test func aReturnCaseComposesItsApplicationFromThePersonAndItsPassport() async throws {
+        let (belgium, _, _, files) = try await ReadmissionFixtures.pairWithCaseFiles(ReadmissionFixtures.morocco, clock: ManualWallClock(Date()))
+        try await TestDatabase.sqlite.withNode { node in
+            let person = try await node.service.registerPerson(PersonInput(
+                name: NameInput(given: "Youssef", family: "El Amrani"), dateOfBirth: "1987-04-12", placeOfBirth: "Tangier", sex: "M", nationality: "MAR",
+                identityDocuments: [IdentityDocumentInput(kind: "passport", number: "VX4412873", issuingCountry: "MAR")]
+            ), by: .system)
+            let returnCase = try await node.service.openCase(CaseInput(type: "return", office: "NORTH-1", principalPersonID: person.id.rawValue), by: .system)
+            let passport = try await node.service.attachDocument(returnCase.number, metadata: DocumentMetadataInput(kind: "passport", title: "data page", personID: person.id.rawValue),
+                                                                 mediaType: "application/pdf", bytes: Array("%PDF-1.4 passport".utf8), by: .system)
+            let grants = [RoleGrant(role: "case_officer", office: "NORTH-1"), RoleGrant(role: "partner_liaison")]
+            try await node.withConsole(as: "ret.officer", grants: grants, readmission: belgium) { browser in
+                let casePage = try await browser.get("/console/cases/\(returnCase.number.text)")
+                let href = "/console/readmission/new?person=\(person.id.rawValue)&amp;case=\(returnCase.number.text)"
+                #expect(casePage.html.contains(href), "the return case offers the request")
+                let compose = try await browser.get("/console/readmission/new?person=\(person.id.rawValue)&case=\(returnCase.number.text)")
+                #expect(compose.status == .ok)
+                #expect(compose.field("family") == "El Amrani" && compose.field("given") == "Youssef" && compose.field("dateOfBirth") == "1987-04-12")
+                #expect(compose.field("documentNumber") == "VX4412873" && compose.field("nationality") == "MAR" && compose.field("person") == person.id.rawValue)
+                #expect(compose.field("evidenceDigest") == passport.digest.hex)
+                var form = compose.inputs()
+                form["reference"] = "BEL-RA-T-9"
+                form["agreement"] = "EU-MAR-2026"
+                form["evidenceKind"] = "passport"
+                let sent = try await browser.post("/console/readmission", form: form)
+                #expect(sent.status == .seeOther)
+                let opened = await files[0].opened
+                #expect(opened.map(\.person) == [person.id.rawValue], "the same person, not a second record")
+                #expect(opened.first?.record.documents?.first?.number == "VX4412873")
+                let sentCase = try #require(try await belgium.cases(by: "test").first)
+                #expect(sentCase.readmission.application.evidence?.first?.documentDigest == passport.digest.hex)
+            }
+            // Someone who may not see the person cannot compose from them.
+            try await node.withConsole(as: "bel.liaison", grants: Self.liaison, readmission: belgium) { browser in
+                let refused = try await browser.get("/console/readmission/new?person=\(person.id.rawValue)")
+                #expect(refused.status == .forbidden)
             }
         }
     }
