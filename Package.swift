@@ -71,7 +71,7 @@ let package = Package(
             path: "Profiles",
             exclude: ["README.md", "federation", "schemas"],
             sources: ["DefaultProfiles.swift"],
-            resources: [.copy("agreements"), .copy("access"), .copy("workflows")],
+            resources: [.copy("agreements"), .copy("access"), .copy("workflows"), .copy("triage")],
             swiftSettings: swiftSettings
         ),
 

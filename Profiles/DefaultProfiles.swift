@@ -11,4 +11,6 @@ public enum DefaultProfiles {
     public static var access: URL? { Bundle.module.url(forResource: "access", withExtension: nil) }
     /// The folder of the shipped workflows (one per case type) and office calendars.
     public static var workflows: URL? { Bundle.module.url(forResource: "workflows", withExtension: nil) }
+    /// The folder of the shipped triage rules.
+    public static var triage: URL? { Bundle.module.url(forResource: "triage", withExtension: nil) }
 }

@@ -29,6 +29,8 @@ public struct NodeConfiguration: Sendable, Equatable {
     /// The folder of workflow files and calendars.yaml (default: $ACCORD_PROFILES/workflows, else
     /// the workflows shipped with Accord).
     public var workflowsDirectory: String?
+    /// The folder of triage rules (default: $ACCORD_PROFILES/triage, else those shipped with Accord).
+    public var triageDirectory: String?
     /// The office readmission cases are opened at in the case file.
     public var readmissionOffice: String = "READMISSION"
     /// The master key file (default: `<data-dir>/keys/master-keys.json`).
@@ -83,8 +85,17 @@ public struct NodeConfiguration: Sendable, Equatable {
         return DefaultProfiles.workflows ?? URL(fileURLWithPath: "Profiles/workflows", isDirectory: true)
     }
 
-    /// The workflows and office calendars; any error in them stops the node (a case must never
-    /// run on a broken procedure).
+    /// The folder the triage rules are read from (none there: no case type is triaged).
+    public var triageFolder: URL {
+        if let triageDirectory { return URL(fileURLWithPath: triageDirectory, isDirectory: true) }
+        if let root = ProcessInfo.processInfo.environment["ACCORD_PROFILES"], !root.isEmpty {
+            return URL(fileURLWithPath: root).appendingPathComponent("triage", isDirectory: true)
+        }
+        return DefaultProfiles.triage ?? URL(fileURLWithPath: "Profiles/triage", isDirectory: true)
+    }
+
+    /// The workflows, office calendars and triage rules; any error in them stops the node (a
+    /// case must never run on a broken procedure).
     public func workflowEngine() throws -> WorkflowEngine {
         let roles = Set(try accessPolicy().roles.keys)
         let (workflows, calendars, problems) = WorkflowProfileFile.loadDirectory(workflowsFolder, roles: roles)
@@ -92,7 +103,13 @@ public struct NodeConfiguration: Sendable, Equatable {
         guard errors.isEmpty else {
             throw ServerError(code: "config.invalid_workflows", reason: errors.map(\.description).joined(separator: "\n"))
         }
-        return WorkflowEngine(catalog: try WorkflowCatalog(workflows), calendars: calendars)
+        let catalog = try WorkflowCatalog(workflows)
+        let (triage, triageProblems) = TriageProfileFile.loadDirectory(triageFolder, workflows: catalog)
+        let triageErrors = triageProblems.filter { $0.diagnostic.severity == .error }
+        guard triageErrors.isEmpty else {
+            throw ServerError(code: "config.invalid_triage", reason: triageErrors.map(\.description).joined(separator: "\n"))
+        }
+        return WorkflowEngine(catalog: catalog, calendars: calendars, triage: triage)
     }
 
     public var blobDirectory: URL {

@@ -28,6 +28,8 @@ public struct Case: Identifiable, Sendable, Equatable, Codable {
     public var fields: [String: String]
     /// A four-eyes transition one officer has asked for and another must confirm.
     public var pendingTransition: PendingTransition?
+    /// The processing track triage gave the case (Profiles/triage/), if its type has rules.
+    public var triage: CaseTriage?
     public var openedAt: Date
     public var updatedAt: Date
     /// Incremented on every change of the case record; updates name the version they saw.
@@ -36,8 +38,9 @@ public struct Case: Identifiable, Sendable, Equatable, Codable {
     public init(
         id: ID, number: CaseNumber, state: String, workflowVersion: Int, stateEnteredAt: Date, deadline: CalendarDate? = nil, timersFired: Int = 0,
         closedAt: Date? = nil, office: OfficeCode, assignedOfficer: UserID?, title: String?, parties: [CaseParty],
-        fields: [String: String] = [:], pendingTransition: PendingTransition? = nil, openedAt: Date, updatedAt: Date, version: Int
+        fields: [String: String] = [:], pendingTransition: PendingTransition? = nil, triage: CaseTriage? = nil, openedAt: Date, updatedAt: Date, version: Int
     ) {
+        self.triage = triage
         self.id = id
         self.number = number
         self.state = state

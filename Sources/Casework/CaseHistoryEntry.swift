@@ -24,6 +24,7 @@ public struct CaseHistoryEntry: Identifiable, Sendable, Equatable, Codable {
         case decisionReturned = "decision_returned"
         case deadlineReminder = "deadline_reminder"
         case deadlineExpired = "deadline_expired"
+        case triaged
     }
 
     public let id: ID

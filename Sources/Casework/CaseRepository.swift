@@ -17,6 +17,8 @@ public protocol CaseRepository: Sendable {
     func update(_ updated: Case, expectedVersion: Int, change: CaseChange) async throws -> Case
     /// Cases whose next timer is due on or before `day`, oldest first.
     func casesWithTimersDue(by day: CalendarDate, limit: Int) async throws -> [Case]
+    /// Approved decision outcomes of the cases of `caseType` that triage rule `rule` put on their track.
+    func decisionOutcomes(triageRule rule: String, caseType: CaseType) async throws -> [String: Int]
     /// The case events (for letters and notifications) of a case, oldest first.
     func events(of caseID: Case.ID) async throws -> [CaseEvent]
     func addNote(_ note: CaseNote, history: HistoryRecord) async throws

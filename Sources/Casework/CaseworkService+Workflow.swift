@@ -206,8 +206,13 @@ extension CaseworkService {
             created.append(task)
             history.append(self.record(.taskCreated, "Task: \(task.title)" + (task.due.map { ", due \($0)" } ?? "") + (task.team.map { " (queue: \($0))" } ?? ""), by: actor, at: now))
         }
-        let events = ([ "entered.\(transition.to)" ] + transition.effects.events).map {
+        var events = ([ "entered.\(transition.to)" ] + transition.effects.events).map {
             CaseEvent(id: .init(ids.next()), caseID: record.id, name: $0, at: now, actor: actor, source: "transition:\(transition.id)")
+        }
+        if let rules = engine.triage[record.type], rules.after.contains(transition.id),
+           let (entry, event) = try await runTriage(on: &next, rules: rules, by: actor, at: now) {
+            history.append(entry)
+            events.append(event)
         }
         let nextTimer = engine.timers(in: workflow, state: next.state, deadline: next.deadline, at: next.office).first?.on
         return try await cases.update(next, expectedVersion: record.version, change: CaseChange(history: history, tasks: created, events: events, nextTimer: nextTimer))

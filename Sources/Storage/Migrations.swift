@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile, triage]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -462,6 +462,17 @@ enum Migrations {
             // Messages received before 0012 were applied in their receipt's transaction.
             "UPDATE exchange_inbox SET taken_at = received_at",
             "CREATE INDEX exchange_inbox_untaken ON exchange_inbox (taken_at, log_index)",
+        ]
+    }
+
+    /// The track triage gave a case, the rule that fired and who overrode it: processing
+    /// metadata in clear (no personal data), so that similar profiles can be counted.
+    static let triage = Migration(id: "0013_triage") { _ in
+        [
+            "ALTER TABLE cases ADD COLUMN triage_track TEXT",
+            "ALTER TABLE cases ADD COLUMN triage_rule TEXT",
+            "ALTER TABLE cases ADD COLUMN triage_overridden_by TEXT",
+            "CREATE INDEX cases_triage_rule ON cases (triage_rule)",
         ]
     }
 }

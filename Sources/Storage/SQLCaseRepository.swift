@@ -131,7 +131,9 @@ public struct SQLCaseRepository: CaseRepository {
                        state_entered_at = \(bind: updated.stateEnteredAt.millisecondsSince1970),
                        deadline_on = \(bind: updated.deadline?.daysSinceEpoch), timers_fired = \(bind: updated.timersFired),
                        next_timer_on = \(bind: change.nextTimer?.daysSinceEpoch), closed_at = \(bind: updated.closedAt?.millisecondsSince1970),
-                       fields = \(bind: sealed.fields), pending = \(bind: sealed.pending)
+                       fields = \(bind: sealed.fields), pending = \(bind: sealed.pending),
+                       triage_track = \(bind: updated.triage?.track), triage_rule = \(bind: updated.triage?.rule),
+                       triage_overridden_by = \(bind: updated.triage?.overriddenBy?.rawValue)
                 WHERE id = \(bind: updated.id.rawValue) AND version = \(bind: expectedVersion)
                 RETURNING version
                 """).all()
@@ -192,6 +194,18 @@ public struct SQLCaseRepository: CaseRepository {
 
     public func offices() async throws -> [OfficeCode] {
         try await store.database.raw("SELECT DISTINCT office FROM cases ORDER BY office").all().map { try $0.parsed("office", OfficeCode.init) }
+    }
+
+    public func decisionOutcomes(triageRule rule: String, caseType: CaseType) async throws -> [String: Int] {
+        var result: [String: Int] = [:]
+        for row in try await store.database.raw("""
+            SELECT d.outcome, COUNT(*) AS n FROM case_decisions d JOIN cases c ON c.id = d.case_id
+            WHERE c.triage_rule = \(bind: rule) AND c.type = \(bind: caseType.rawValue) AND d.state = 'approved'
+            GROUP BY d.outcome
+            """).all() {
+            result[try row.text("outcome")] = try row.integer("n")
+        }
+        return result
     }
 
     public func casesWithTimersDue(by day: CalendarDate, limit: Int) async throws -> [Case] {
@@ -285,6 +299,9 @@ public struct SQLCaseRepository: CaseRepository {
                 parties: parties[id] ?? [],
                 fields: fields,
                 pendingTransition: pending,
+                triage: try row.optionalText("triage_track").map { track in
+                    CaseTriage(track: track, rule: try row.optionalText("triage_rule"), overriddenBy: try row.optionalParsed("triage_overridden_by", UserID.init))
+                },
                 openedAt: try row.date("opened_at"),
                 updatedAt: try row.date("updated_at"),
                 version: try row.integer("version")

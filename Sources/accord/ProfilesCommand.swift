@@ -1,12 +1,13 @@
 import AccordCore
 import AccordServer
 import ArgumentParser
+import Casework
 import Foundation
 
 struct ProfilesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
-        abstract: "Check the data in Profiles/: readmission agreements, workflows and office calendars.",
+        abstract: "Check the data in Profiles/: readmission agreements, workflows, office calendars and triage rules.",
         subcommands: [Validate.self]
     )
 
@@ -37,7 +38,8 @@ struct ProfilesCommand: AsyncParsableCommand {
             var agreementFiles: [URL] = []
             var workflowFiles: [URL] = []
             var calendarFiles: [URL] = []
-            let targets = paths.isEmpty ? [ReadmissionRuntime.defaultAgreementsDirectory().path, configuration.workflowsFolder.path] : paths
+            var triageFiles: [URL] = []
+            let targets = paths.isEmpty ? [ReadmissionRuntime.defaultAgreementsDirectory().path, configuration.workflowsFolder.path, configuration.triageFolder.path] : paths
             for path in targets {
                 var isDirectory: ObjCBool = false
                 guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -58,6 +60,8 @@ struct ProfilesCommand: AsyncParsableCommand {
                         calendarFiles.append(file)
                     } else if text.split(separator: "\n").contains(where: { $0.hasPrefix("workflow:") }) {
                         workflowFiles.append(file)
+                    } else if text.split(separator: "\n").contains(where: { $0.hasPrefix("caseType:") }) {
+                        triageFiles.append(file)
                     } else {
                         agreementFiles.append(file)
                     }
@@ -67,10 +71,12 @@ struct ProfilesCommand: AsyncParsableCommand {
             problems += loadProblems
             var workflows: [String] = []
             var versions: [String: String] = [:]
+            var loaded: [Workflow] = []
             for file in workflowFiles {
                 let (workflow, diagnostics) = WorkflowProfileFile.load(file, roles: roles)
                 problems += diagnostics.map { .init(file: file.path, diagnostic: $0) }
                 guard let workflow else { continue }
+                loaded.append(workflow)
                 let key = "\(workflow.caseType.rawValue)@\(workflow.version)"
                 if let other = versions[key] {
                     problems.append(.init(file: file.path, diagnostic: .init(code: "workflow.duplicate_version", message: "\(key) is also defined in \(other)", line: 1)))
@@ -82,12 +88,23 @@ struct ProfilesCommand: AsyncParsableCommand {
                 let text = FileManager.default.contents(atPath: file.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
                 problems += WorkflowProfileFile.parseCalendars(text).1.map { .init(file: file.path, diagnostic: $0) }
             }
+            // Triage rules are checked against the workflows given, else the node's.
+            if !triageFiles.isEmpty {
+                if loaded.isEmpty { loaded = WorkflowProfileFile.loadDirectory(configuration.workflowsFolder, roles: roles).workflows }
+                var unique: [String: Workflow] = [:]
+                for workflow in loaded where unique["\(workflow.caseType.rawValue)@\(workflow.version)"] == nil { unique["\(workflow.caseType.rawValue)@\(workflow.version)"] = workflow }
+                let catalog = try WorkflowCatalog(Array(unique.values))
+                for file in triageFiles {
+                    let text = FileManager.default.contents(atPath: file.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                    problems += TriageProfileFile.parse(text, workflows: catalog).1.map { .init(file: file.path, diagnostic: $0) }
+                }
+            }
             for problem in problems { print(problem) }
             let errors = problems.filter { $0.diagnostic.severity == .error }.count
             let warnings = problems.count - errors
-            let count = agreementFiles.count + workflowFiles.count + calendarFiles.count
+            let count = agreementFiles.count + workflowFiles.count + calendarFiles.count + triageFiles.count
             print("\(count) file(s): \(profiles.count) valid agreement(s)\(profiles.isEmpty ? "" : " (\(profiles.map(\.id).joined(separator: ", ")))"), "
-                  + "\(workflows.count) valid workflow(s)\(workflows.isEmpty ? "" : " (\(workflows.joined(separator: ", ")))"); \(errors) error(s), \(warnings) warning(s)")
+                  + "\(workflows.count) valid workflow(s)\(workflows.isEmpty ? "" : " (\(workflows.joined(separator: ", ")))"), \(triageFiles.count) triage file(s); \(errors) error(s), \(warnings) warning(s)")
             if errors > 0 { throw ExitCode(1) }
         }
     }

@@ -76,10 +76,13 @@ public struct StateTimer: Sendable, Equatable {
 public struct WorkflowEngine: Sendable {
     public let catalog: WorkflowCatalog
     public let calendars: OfficeCalendars
+    /// Differentiated processing per case type (Profiles/triage/).
+    public let triage: [CaseType: TriageRules]
 
-    public init(catalog: WorkflowCatalog, calendars: OfficeCalendars = OfficeCalendars()) {
+    public init(catalog: WorkflowCatalog, calendars: OfficeCalendars = OfficeCalendars(), triage: [CaseType: TriageRules] = [:]) {
         self.catalog = catalog
         self.calendars = calendars
+        self.triage = triage
     }
 
     /// The guards of `transition` that do not hold for `facts`.
