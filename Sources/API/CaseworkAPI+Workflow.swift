@@ -19,6 +19,18 @@ extension CaseworkAPI {
             let input = try await request.decodeJSON(RefusalInput.self, context: context)
             return try JSONResponse.make(try await service.refusePendingTransition(number, reason: input.reason, expectedVersion: input.expectedVersion, by: try await caller(request)))
         }
+        api.get("cases/{caseNumber}/triage") { request, context in
+            let caller = try await caller(request)
+            let record = try await service.caseRecord(try context.parameters.caseNumber(), by: caller)
+            let insight = try await service.triageInsight(record)
+            return try JSONResponse.make(TriageView(triage: record.triage, decided: insight?.decided, recognised: insight?.recognised, recognitionRate: insight?.rate))
+        }
+        api.post("cases/{caseNumber}/triage") { request, context in
+            let number = try context.parameters.caseNumber()
+            let input = try await request.decodeJSON(TriageOverrideInput.self, context: context)
+            return try JSONResponse.make(try await service.overrideTriage(number, track: input.track, reason: input.reason, expectedVersion: input.expectedVersion,
+                                                                          by: try await caller(request)))
+        }
         api.get("cases/{caseNumber}/tasks") { request, context in
             try JSONResponse.make(TaskList(tasks: try await service.tasks(of: context.parameters.caseNumber(), by: try await caller(request))))
         }
@@ -73,6 +85,20 @@ extension CaseworkAPI {
 struct RefusalInput: Decodable {
     let reason: String?
     let expectedVersion: Int?
+}
+
+struct TriageOverrideInput: Decodable {
+    let track: String?
+    let reason: String?
+    let expectedVersion: Int?
+}
+
+/// The case's track and how similar profiles were decided (no rate under five decided cases).
+struct TriageView: Encodable {
+    let triage: CaseTriage?
+    let decided: Int?
+    let recognised: Int?
+    let recognitionRate: Double?
 }
 
 struct TransitionList: Encodable { let transitions: [TransitionOption] }

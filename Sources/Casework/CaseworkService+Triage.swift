@@ -25,7 +25,7 @@ extension CaseworkService {
     }
 
     /// Whole years; for a partial date the latest birthday it may stand for (benefit of the doubt for minors).
-    static func age(born: PartialDate, on day: CalendarDate) -> Int {
+    public static func age(born: PartialDate, on day: CalendarDate) -> Int {
         let month = born.month ?? 12
         let birthday = born.day ?? CalendarDate.daysIn(month: month, year: born.year)
         var years = day.year - born.year

@@ -93,6 +93,10 @@ extension CaseworkConsole {
             case "notes":
                 _ = try await service.addNote(number, NoteInput(text: fields["text"]), by: caller)
                 anchor = "notes"
+            case "triage":
+                _ = try await service.overrideTriage(number, track: fields["track"], reason: fields["reason"].flatMap { $0.isEmpty ? nil : $0 },
+                                                     expectedVersion: version, by: caller)
+                anchor = "triage"
             default:
                 throw HTTPError(.notFound)
             }
@@ -176,6 +180,7 @@ extension CaseworkConsole {
                     case "decision": return "decision-\(field)"
                     case "tasks": return "task-\(field)"
                     case "notes": return "note-text"
+                    case "triage": return "triage-\(field)"
                     case "documents": return "document-\(field == "kind" ? "kind" : "file")"
                     default: return field
                     }
@@ -195,7 +200,27 @@ extension CaseworkConsole {
             teams: service.policy.roles.keys.sorted().map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: false) },
             errors: summary,
             checklist: workflow.checklist.map { ChecklistItem(label: $0.label, present: documents.contains($0)) },
-            hasChecklist: !workflow.checklist.isEmpty
+            hasChecklist: !workflow.checklist.isEmpty,
+            triage: try await triageView(record, workflow: workflow, may: may(.reassign), form: form, errors: fieldErrors)
+        )
+    }
+
+    func triageView(_ record: Case, workflow: Workflow, may override: Bool, form: (action: String, fields: [String: String])?, errors: [String: String]) async throws -> TriageView? {
+        guard let rules = service.triageRules(for: record.type), let triage = record.triage else { return nil }
+        let rule = triage.rule.flatMap { id in rules.rules.first { $0.id == id }?.label } ?? "No rule applied: the default track"
+        let insight = try await service.triageInsight(record)
+        let recognition: String
+        if let insight, let rate = insight.rate {
+            recognition = "\(insight.recognised) of \(insight.decided) decided cases this rule placed were recognised (\(Int((rate * 100).rounded())) %)"
+        } else {
+            recognition = "Fewer than \(TriageInsight.minimumGroup) decided cases this rule placed: no rate yet"
+        }
+        let mine = form?.action == "triage"
+        let chosen = mine ? form?.fields["track"] : triage.track
+        return TriageView(
+            track: triage.track, rule: rule, overriddenBy: triage.overriddenBy?.rawValue, recognition: recognition, canOverride: override && record.isOpen,
+            tracks: (workflow.field(rules.field)?.options ?? []).map { Option(value: $0, label: $0, selected: $0 == chosen) },
+            reason: mine ? form?.fields["reason"] ?? "" : "", reasonError: mine ? errors["reason"] : nil
         )
     }
 

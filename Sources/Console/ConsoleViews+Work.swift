@@ -150,6 +150,19 @@ struct CaseWorkView {
     let errors: ErrorSummary?
     let checklist: [ChecklistItem]
     let hasChecklist: Bool
+    let triage: TriageView?
+}
+
+/// The track, the rule that gave it, similar profiles' recognition, and the override form.
+struct TriageView {
+    let track: String
+    let rule: String
+    let overriddenBy: String?
+    let recognition: String
+    let canOverride: Bool
+    let tracks: [Option]
+    let reason: String
+    let reasonError: String?
 }
 
 struct ChecklistItem {
