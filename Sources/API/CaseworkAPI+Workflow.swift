@@ -47,6 +47,21 @@ extension CaseworkAPI {
             }
             return try JSONResponse.make(TaskList(tasks: try await service.myWork(by: caller)))
         }
+        api.get("cases/{caseNumber}/appointments") { request, context in
+            try JSONResponse.make(AppointmentList(appointments: try await service.appointments(context.parameters.caseNumber(), by: try await caller(request))))
+        }
+        api.post("cases/{caseNumber}/appointments") { request, context in
+            let number = try context.parameters.caseNumber()
+            let input = try await request.decodeJSON(AppointmentInput.self, context: context)
+            return try JSONResponse.make(try await service.scheduleAppointment(number, input, by: try await caller(request)), status: .created)
+        }
+        api.patch("appointments/{appointmentID}") { request, context in
+            guard let id = context.parameters.get("appointmentID").flatMap(Appointment.ID.init) else {
+                throw CaseworkError(code: "appointment.not_found", reason: "no such appointment", category: .notFound)
+            }
+            let input = try await request.decodeJSON(AppointmentUpdateInput.self, context: context)
+            return try JSONResponse.make(try await service.updateAppointment(id, input, by: try await caller(request)))
+        }
         api.patch("tasks/{taskID}") { request, context in
             guard let id = context.parameters.get("taskID").flatMap(CaseTask.ID.init) else {
                 throw CaseworkError(code: "casework.task_not_found", reason: "no such task", category: .notFound)
@@ -102,6 +117,7 @@ struct TriageView: Encodable {
 }
 
 struct TransitionList: Encodable { let transitions: [TransitionOption] }
+struct AppointmentList: Encodable { let appointments: [Appointment] }
 struct TaskList: Encodable { let tasks: [CaseTask] }
 struct WorkloadList: Encodable { let rows: [WorkloadRow] }
 struct DecisionList: Encodable { let decisions: [CaseDecision] }

@@ -89,6 +89,7 @@ public final class AccordNode: Sendable {
             audit: SQLAuditLog(store: store, clock: clock),
             tasks: SQLTaskRepository(store: store, cipher: cipher),
             decisions: SQLDecisionRepository(store: store, cipher: cipher),
+            appointments: SQLAppointmentRepository(store: store, cipher: cipher),
             engine: try engine ?? configuration.workflowEngine(),
             signer: NodeDecisionSigner(key: try NodeKeys.loadOrCreate(in: configuration.dataDirectory).decisionKey),
             users: SQLUserRepository(store: store, cipher: cipher),

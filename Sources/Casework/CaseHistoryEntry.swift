@@ -25,6 +25,8 @@ public struct CaseHistoryEntry: Identifiable, Sendable, Equatable, Codable {
         case deadlineReminder = "deadline_reminder"
         case deadlineExpired = "deadline_expired"
         case triaged
+        case appointmentScheduled = "appointment_scheduled"
+        case appointmentCancelled = "appointment_cancelled"
     }
 
     public let id: ID

@@ -23,6 +23,9 @@ public protocol CaseRepository: Sendable {
     func events(of caseID: Case.ID) async throws -> [CaseEvent]
     func addNote(_ note: CaseNote, history: HistoryRecord) async throws
     func notes(of caseID: Case.ID) async throws -> [CaseNote]
+    /// Messages to `recipient` not read yet, newest first, with their cases (texts stay sealed: not opened here).
+    func unreadMessages(for recipient: UserID, limit: Int) async throws -> [(id: CaseNote.ID, caseNumber: CaseNumber, author: UserID, at: Date)]
+    func markMessagesRead(on caseID: Case.ID, recipient: UserID, at: Date) async throws
     func history(of caseID: Case.ID) async throws -> [CaseHistoryEntry]
     /// The offices that have cases, for filters.
     func offices() async throws -> [OfficeCode]

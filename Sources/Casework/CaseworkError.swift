@@ -25,7 +25,7 @@ public struct CaseworkError: AccordError, Equatable {
         "workflow.field_too_long", "workflow.reason_required", "workflow.invalid_field_date",
         "casework.invalid_outcome", "casework.grounds_required", "casework.unknown_team", "casework.unknown_officer",
         "casework.officer_not_in_office", "casework.reason_required", "casework.assignee_required",
-        "triage.unknown_track", "triage.reason_required",
+        "triage.unknown_track", "triage.reason_required", "appointment.reason_required",
     ]
 
     /// Wraps the problems found by a validator; the first error's code becomes the error's code.

@@ -24,16 +24,18 @@ public struct CaseworkService: Sendable {
     public let signer: any DecisionSigner
     /// The accounts officers are assigned from (nil: assignments are not checked, for domain tests).
     public let users: (any UserRepository)?
+    public let appointments: any AppointmentRepository
 
     public init(
         persons: any PersonRepository, cases: any CaseRepository, documents: any DocumentRepository, blobs: any BlobStore,
-        audit: any AuditTrail, tasks: any TaskRepository, decisions: any DecisionRepository, engine: WorkflowEngine,
+        audit: any AuditTrail, tasks: any TaskRepository, decisions: any DecisionRepository, appointments: any AppointmentRepository, engine: WorkflowEngine,
         signer: any DecisionSigner, users: (any UserRepository)? = nil,
         clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
         documentPolicy: DocumentPolicy = DocumentPolicy(), policy: AccessPolicy = .standard
     ) {
         self.tasks = tasks
         self.decisions = decisions
+        self.appointments = appointments
         self.engine = engine
         self.signer = signer
         self.users = users
@@ -354,19 +356,35 @@ public struct CaseworkService: Sendable {
     public func addNote(_ number: CaseNumber, _ input: NoteInput, by caller: Caller) async throws -> CaseNote {
         var v = Validation()
         let text = v.text(input.text, at: "text", required: true, maxLength: CaseNote.maximumLength)
+        let recipient = v.parsed(input.to.flatMap { $0.isEmpty ? nil : $0 }, at: "to", code: "casework.invalid_user", expected: "a user name", UserID.init)
         try v.finish()
         let target = try await load(number)
         try await authorize(caller, .addNote, [resource(target)], .create, "case_note", target.id.rawValue)
+        if let recipient { try await requireOfficer(recipient, office: target.office, caseType: target.type, at: "to") }
         let now = self.now
-        let note = CaseNote(id: .init(ids.next()), caseID: target.id, author: caller.user, at: now, text: text!)
+        let note = CaseNote(id: .init(ids.next()), caseID: target.id, author: caller.user, at: now, text: text!, recipient: recipient)
         let excerpt = text!.count > 60 ? String(text!.prefix(60)) + "…" : text!
-        try await cases.addNote(note, history: record(.noteAdded, "Note: \(excerpt)", by: caller.user, at: now))
+        let summary = recipient.map { "Message to \($0): \(excerpt)" } ?? "Note: \(excerpt)"
+        try await cases.addNote(note, history: record(.noteAdded, summary, by: caller.user, at: now))
         try await audit.record(caller.event(.create, "case_note", note.id.rawValue))
         return note
     }
 
+    /// The case's notes and messages; the caller's unread messages on it count as read now.
     public func notes(_ number: CaseNumber, by caller: Caller) async throws -> [CaseNote] {
-        try await readAudited(number, "case_notes", by: caller) { try await cases.notes(of: $0) }
+        let now = self.now
+        return try await readAudited(number, "case_notes", by: caller) { id in
+            let notes = try await cases.notes(of: id)
+            if notes.contains(where: { $0.recipient == caller.user && $0.readAt == nil }) {
+                try await cases.markMessagesRead(on: id, recipient: caller.user, at: now)
+            }
+            return notes
+        }
+    }
+
+    /// Messages to the caller not read yet (which case, from whom, when).
+    public func unreadMessages(by caller: Caller, limit: Int = 50) async throws -> [(id: CaseNote.ID, caseNumber: CaseNumber, author: UserID, at: Date)] {
+        try await cases.unreadMessages(for: caller.user, limit: limit)
     }
 
     public func history(_ number: CaseNumber, by caller: Caller) async throws -> [CaseHistoryEntry] {

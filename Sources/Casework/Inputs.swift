@@ -115,9 +115,12 @@ public struct CaseUpdateInput: Codable, Sendable, Equatable {
 
 public struct NoteInput: Codable, Sendable, Equatable {
     public var text: String?
+    /// An officer to address the note to (a message to them), who must work at the case's office.
+    public var to: String?
 
-    public init(text: String?) {
+    public init(text: String?, to: String? = nil) {
         self.text = text
+        self.to = to
     }
 }
 

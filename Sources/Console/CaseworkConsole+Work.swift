@@ -91,8 +91,22 @@ extension CaseworkConsole {
                 ), by: caller)
                 anchor = "tasks"
             case "notes":
-                _ = try await service.addNote(number, NoteInput(text: fields["text"]), by: caller)
+                _ = try await service.addNote(number, NoteInput(text: fields["text"], to: fields["to"]), by: caller)
                 anchor = "notes"
+            case "appointments":
+                // The form's date and time are the office's local time; the service takes UTC.
+                let record = try await service.caseRecord(number, by: caller)
+                _ = try await service.scheduleAppointment(number, AppointmentInput(
+                    kind: fields["kind"], startsAt: Self.officeTime(date: fields["date"], time: fields["time"], zone: service.engine.calendars.calendar(of: record.office).timeZone),
+                    durationMinutes: fields["duration"].flatMap { Int($0) }, room: fields["room"].flatMap { $0.isEmpty ? nil : $0 },
+                    officer: fields["officer"].flatMap { $0.isEmpty ? nil : $0 }
+                ), by: caller)
+                anchor = "appointments"
+            case "cancel-appointment":
+                guard let id = fields["appointment"].flatMap(Appointment.ID.init) else { throw HTTPError(.notFound) }
+                _ = try await service.updateAppointment(id, AppointmentUpdateInput(action: "cancel", reason: fields["reason"].flatMap { $0.isEmpty ? nil : $0 },
+                                                                                   expectedVersion: fields["appointmentVersion"].flatMap { Int($0) }), by: caller)
+                anchor = "appointments"
             case "triage":
                 _ = try await service.overrideTriage(number, track: fields["track"], reason: fields["reason"].flatMap { $0.isEmpty ? nil : $0 },
                                                      expectedVersion: version, by: caller)
@@ -179,8 +193,10 @@ extension CaseworkConsole {
                     case "transition": return "\(form?.fields["transition"] ?? "")-\(field)"
                     case "decision": return "decision-\(field)"
                     case "tasks": return "task-\(field)"
-                    case "notes": return "note-text"
+                    case "notes": return field == "to" ? "note-to" : "note-text"
                     case "triage": return "triage-\(field)"
+                    case "appointments": return "appointment-\(field == "startsAt" ? "date" : field == "durationMinutes" ? "duration" : field)"
+                    case "cancel-appointment": return "appointments"
                     case "documents": return "document-\(field == "kind" ? "kind" : "file")"
                     default: return field
                     }
@@ -201,7 +217,41 @@ extension CaseworkConsole {
             errors: summary,
             checklist: workflow.checklist.map { ChecklistItem(label: $0.label, present: documents.contains($0)) },
             hasChecklist: !workflow.checklist.isEmpty,
-            triage: try await triageView(record, workflow: workflow, may: may(.reassign), form: form, errors: fieldErrors)
+            triage: try await triageView(record, workflow: workflow, may: may(.reassign), form: form, errors: fieldErrors),
+            appointments: try await appointmentsView(record, caller: caller, may: may(.editCase), form: form),
+            noteTo: form?.action == "notes" ? form?.fields["to"] ?? "" : ""
+        )
+    }
+
+    /// `date` and `time` as typed in the office's zone, as the UTC text the service takes; the
+    /// input itself when it does not read as a date and time (the service then says so).
+    static func officeTime(date: String?, time: String?, zone: TimeZone) -> String? {
+        guard let date = date.flatMap(CalendarDate.init), let time, time.count == 5, let hour = Int(time.prefix(2)), let minute = Int(time.suffix(2)) else {
+            return [date, time].compactMap { $0 }.joined(separator: "T")
+        }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        guard let instant = calendar.date(from: DateComponents(year: date.year, month: date.month, day: date.day, hour: hour, minute: minute)) else { return nil }
+        return instant.formatted(Date.ISO8601FormatStyle())
+    }
+
+    func appointmentsView(_ record: Case, caller: Caller, may schedule: Bool, form: (action: String, fields: [String: String])?) async throws -> AppointmentsView {
+        let zone = service.engine.calendars.calendar(of: record.office).timeZone
+        let rows = try await service.appointments(record.number, by: caller).map { appointment in
+            AppointmentsView.Row(
+                id: appointment.id.rawValue, kind: appointment.kind.label,
+                when: "\(ConsoleFormat.dateTime(appointment.startsAt, zone: zone))–\(ConsoleFormat.time(appointment.endsAt, zone: zone))",
+                room: appointment.room ?? "remote", officer: appointment.officer?.rawValue ?? "—", state: appointment.state.rawValue, version: appointment.version,
+                canCancel: schedule && appointment.state == .scheduled
+            )
+        }
+        let mine = form?.action == "appointments"
+        func value(_ name: String, _ fallback: String = "") -> String { mine ? form?.fields[name] ?? fallback : fallback }
+        return AppointmentsView(
+            rows: rows, canSchedule: schedule && record.isOpen,
+            kinds: Appointment.Kind.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: value("kind", "interview") == $0.rawValue) },
+            date: value("date"), time: value("time", "09:00"), duration: value("duration", "60"), room: value("room"),
+            officer: value("officer", record.assignedOfficer?.rawValue ?? "")
         )
     }
 
@@ -247,11 +297,18 @@ extension CaseworkConsole {
             }
         }
         let myCases = try await service.listCases(CaseFilter(open: true, assignedOfficer: caller.user, limit: 1), by: caller).total
+        let appointments = try await service.myAppointments(by: caller, limit: 20).map {
+            UpcomingView(when: ConsoleFormat.dateTime($0.startsAt), kind: $0.kind.label, caseNumber: $0.caseNumber.text, room: $0.room ?? "remote")
+        }
+        let messages = try await service.unreadMessages(by: caller, limit: 20).map {
+            UnreadView(at: ConsoleFormat.dateTime($0.at), author: $0.author.rawValue, caseNumber: $0.caseNumber.text)
+        }
         let overdue = mine.filter(\.overdue), dueToday = mine.filter(\.dueToday), later = mine.filter { !$0.overdue && !$0.dueToday }
         let page = WorkPage(
             nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken,
             overdue: overdue, today: dueToday, later: later, hasOverdue: !overdue.isEmpty, hasToday: !dueToday.isEmpty, hasLater: !later.isEmpty,
-            hasMine: !mine.isEmpty, queues: queues, workload: workload, showWorkload: supervises != nil, myCases: myCases, message: message
+            hasMine: !mine.isEmpty, queues: queues, workload: workload, showWorkload: supervises != nil, myCases: myCases, message: message,
+            appointments: appointments, messages: messages, hasAppointments: !appointments.isEmpty, hasMessages: !messages.isEmpty
         )
         return html("work", page, status: status)
     }

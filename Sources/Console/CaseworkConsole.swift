@@ -186,7 +186,7 @@ public struct CaseworkConsole: Sendable {
             work: work,
             persons: record.parties.compactMap { party in persons[party.personID].map { PersonCard($0, party: party) } },
             documents: try await documents.map(DocumentRow.init),
-            notes: try await notes.map { NoteView(at: ConsoleFormat.dateTime($0.at), author: $0.author.rawValue, text: $0.text) },
+            notes: try await notes.map { NoteView(at: ConsoleFormat.dateTime($0.at), author: $0.author.rawValue, text: $0.text, recipient: $0.recipient?.rawValue, unread: $0.recipient != nil && $0.readAt == nil) },
             history: try await history.map {
                 HistoryView(sequence: $0.sequence, at: ConsoleFormat.dateTime($0.at), actor: $0.actor.rawValue, summary: $0.summary)
             },

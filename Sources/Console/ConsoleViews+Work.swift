@@ -151,6 +151,22 @@ struct CaseWorkView {
     let checklist: [ChecklistItem]
     let hasChecklist: Bool
     let triage: TriageView?
+    let appointments: AppointmentsView
+    let noteTo: String
+}
+
+/// The case's appointments, and the form to schedule one (kept with its input when refused).
+struct AppointmentsView {
+    struct Row {
+        let id, kind, when, room, officer, state: String
+        let version: Int
+        let canCancel: Bool
+    }
+
+    let rows: [Row]
+    let canSchedule: Bool
+    let kinds: [Option]
+    let date, time, duration, room, officer: String
 }
 
 /// The track, the rule that gave it, similar profiles' recognition, and the override form.
@@ -194,6 +210,18 @@ struct WorkPage {
     let showWorkload: Bool
     let myCases: Int
     let message: Message?
+    let appointments: [UpcomingView]
+    let messages: [UnreadView]
+    let hasAppointments: Bool
+    let hasMessages: Bool
+}
+
+struct UpcomingView {
+    let when, kind, caseNumber, room: String
+}
+
+struct UnreadView {
+    let at, author, caseNumber: String
 }
 
 struct QueueView {

@@ -223,6 +223,9 @@ struct NoteView {
     let at: String
     let author: String
     let text: String
+    /// For a message: to whom, and whether they have read it.
+    let recipient: String?
+    let unread: Bool
 }
 
 struct HistoryView {

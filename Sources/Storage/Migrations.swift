@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile, triage]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile, triage, appointments]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -473,6 +473,36 @@ enum Migrations {
             "ALTER TABLE cases ADD COLUMN triage_rule TEXT",
             "ALTER TABLE cases ADD COLUMN triage_overridden_by TEXT",
             "CREATE INDEX cases_triage_rule ON cases (triage_rule)",
+        ]
+    }
+
+    /// Interviews, biometrics appointments and hearings; messages between officers are notes
+    /// addressed to one of them, read or not.
+    static let appointments = Migration(id: "0014_appointments") { _ in
+        [
+            """
+            CREATE TABLE appointments (
+                id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL REFERENCES cases(id),
+                case_number TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                starts_at BIGINT NOT NULL,
+                ends_at BIGINT NOT NULL,
+                room TEXT,
+                officer TEXT,
+                person_id TEXT,
+                state TEXT NOT NULL,
+                created_by TEXT NOT NULL,
+                created_at BIGINT NOT NULL,
+                version BIGINT NOT NULL
+            )
+            """,
+            "CREATE INDEX appointments_case ON appointments (case_id, starts_at)",
+            "CREATE INDEX appointments_time ON appointments (state, starts_at, ends_at)",
+            "CREATE INDEX appointments_officer ON appointments (officer, state, starts_at)",
+            "ALTER TABLE case_notes ADD COLUMN recipient TEXT",
+            "ALTER TABLE case_notes ADD COLUMN read_at BIGINT",
+            "CREATE INDEX case_notes_recipient ON case_notes (recipient, read_at)",
         ]
     }
 }

@@ -160,9 +160,9 @@ public struct SQLCaseRepository: CaseRepository {
             try await CaseHistoryWriter.append([history], to: note.caseID, key: key, in: db)
             let text = try FieldCipher.seal(Array(note.text.utf8), key: key, context: "note:\(note.id)")
             try await db.raw("""
-                INSERT INTO case_notes (id, case_id, author, at, text)
+                INSERT INTO case_notes (id, case_id, author, at, text, recipient)
                 VALUES (\(bind: note.id.rawValue), \(bind: note.caseID.rawValue), \(bind: note.author.rawValue),
-                        \(bind: note.at.millisecondsSince1970), \(bind: text))
+                        \(bind: note.at.millisecondsSince1970), \(bind: text), \(bind: note.recipient?.rawValue))
                 """).run()
         }
     }
@@ -173,9 +173,26 @@ public struct SQLCaseRepository: CaseRepository {
             let id = try row.parsed("id", CaseNote.ID.init)
             return CaseNote(
                 id: id, caseID: caseID, author: try row.parsed("author", UserID.init), at: try row.date("at"),
-                text: try FieldCipher.openText(row.text("text"), key: key, context: "note:\(id)") ?? ""
+                text: try FieldCipher.openText(row.text("text"), key: key, context: "note:\(id)") ?? "",
+                recipient: try row.optionalParsed("recipient", UserID.init), readAt: try row.optionalDate("read_at")
             )
         }
+    }
+
+    public func unreadMessages(for recipient: UserID, limit: Int) async throws -> [(id: CaseNote.ID, caseNumber: CaseNumber, author: UserID, at: Date)] {
+        try await store.database.raw("""
+            SELECT n.id, n.author, n.at, c.number FROM case_notes n JOIN cases c ON c.id = n.case_id
+            WHERE n.recipient = \(bind: recipient.rawValue) AND n.read_at IS NULL ORDER BY n.at DESC LIMIT \(bind: limit)
+            """).all().map { row in
+            (try row.parsed("id", CaseNote.ID.init), try row.parsed("number") { try? CaseNumber(parsing: $0) }, try row.parsed("author", UserID.init), try row.date("at"))
+        }
+    }
+
+    public func markMessagesRead(on caseID: Case.ID, recipient: UserID, at: Date) async throws {
+        try await store.database.raw("""
+            UPDATE case_notes SET read_at = \(bind: at.millisecondsSince1970)
+            WHERE case_id = \(bind: caseID.rawValue) AND recipient = \(bind: recipient.rawValue) AND read_at IS NULL
+            """).run()
     }
 
     public func history(of caseID: Case.ID) async throws -> [CaseHistoryEntry] {
