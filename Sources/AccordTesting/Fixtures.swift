@@ -51,7 +51,7 @@ public enum Fixtures {
     /// Row counts of every table, to prove that a refused request changed nothing.
     public static func rowCounts(_ store: SQLStore) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        for table in ["persons", "person_search_keys", "cases", "case_parties", "case_history", "case_notes", "documents", "case_number_counters", "case_tasks", "case_decisions", "case_events"] {
+        for table in ["persons", "person_search_keys", "cases", "case_parties", "case_history", "case_notes", "documents", "case_number_counters", "case_tasks", "case_decisions", "case_events", "appointments", "case_note_reads"] {
             counts[table] = try await store.database.raw("SELECT COUNT(*) AS n FROM \(ident: table)").first()?.decode(column: "n", as: Int.self)
         }
         return counts

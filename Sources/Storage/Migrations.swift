@@ -500,9 +500,10 @@ enum Migrations {
             "CREATE INDEX appointments_case ON appointments (case_id, starts_at)",
             "CREATE INDEX appointments_time ON appointments (state, starts_at, ends_at)",
             "CREATE INDEX appointments_officer ON appointments (officer, state, starts_at)",
+            // Notes stay append-only: that a message was read is a row of its own.
             "ALTER TABLE case_notes ADD COLUMN recipient TEXT",
-            "ALTER TABLE case_notes ADD COLUMN read_at BIGINT",
-            "CREATE INDEX case_notes_recipient ON case_notes (recipient, read_at)",
+            "CREATE INDEX case_notes_recipient ON case_notes (recipient)",
+            "CREATE TABLE case_note_reads (note_id TEXT PRIMARY KEY REFERENCES case_notes(id), case_id TEXT NOT NULL, read_at BIGINT NOT NULL)",
         ]
     }
 }

@@ -169,7 +169,10 @@ public struct SQLCaseRepository: CaseRepository {
 
     public func notes(of caseID: Case.ID) async throws -> [CaseNote] {
         let key = try await Self.principalKey(of: caseID, cipher: cipher, in: store.database)
-        return try await store.database.raw("SELECT * FROM case_notes WHERE case_id = \(bind: caseID.rawValue) ORDER BY at, id").all().map { row in
+        return try await store.database.raw("""
+            SELECT n.*, r.read_at FROM case_notes n LEFT JOIN case_note_reads r ON r.note_id = n.id
+            WHERE n.case_id = \(bind: caseID.rawValue) ORDER BY n.at, n.id
+            """).all().map { row in
             let id = try row.parsed("id", CaseNote.ID.init)
             return CaseNote(
                 id: id, caseID: caseID, author: try row.parsed("author", UserID.init), at: try row.date("at"),
@@ -182,7 +185,8 @@ public struct SQLCaseRepository: CaseRepository {
     public func unreadMessages(for recipient: UserID, limit: Int) async throws -> [(id: CaseNote.ID, caseNumber: CaseNumber, author: UserID, at: Date)] {
         try await store.database.raw("""
             SELECT n.id, n.author, n.at, c.number FROM case_notes n JOIN cases c ON c.id = n.case_id
-            WHERE n.recipient = \(bind: recipient.rawValue) AND n.read_at IS NULL ORDER BY n.at DESC LIMIT \(bind: limit)
+            WHERE n.recipient = \(bind: recipient.rawValue) AND NOT EXISTS (SELECT 1 FROM case_note_reads r WHERE r.note_id = n.id)
+            ORDER BY n.at DESC LIMIT \(bind: limit)
             """).all().map { row in
             (try row.parsed("id", CaseNote.ID.init), try row.parsed("number") { try? CaseNumber(parsing: $0) }, try row.parsed("author", UserID.init), try row.date("at"))
         }
@@ -190,8 +194,11 @@ public struct SQLCaseRepository: CaseRepository {
 
     public func markMessagesRead(on caseID: Case.ID, recipient: UserID, at: Date) async throws {
         try await store.database.raw("""
-            UPDATE case_notes SET read_at = \(bind: at.millisecondsSince1970)
-            WHERE case_id = \(bind: caseID.rawValue) AND recipient = \(bind: recipient.rawValue) AND read_at IS NULL
+            INSERT INTO case_note_reads (note_id, case_id, read_at)
+            SELECT n.id, n.case_id, \(bind: at.millisecondsSince1970) FROM case_notes n
+            WHERE n.case_id = \(bind: caseID.rawValue) AND n.recipient = \(bind: recipient.rawValue)
+                AND NOT EXISTS (SELECT 1 FROM case_note_reads r WHERE r.note_id = n.id)
+            ON CONFLICT (note_id) DO NOTHING
             """).run()
     }
 
