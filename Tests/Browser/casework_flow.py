@@ -3,8 +3,9 @@
 
 A registry clerk registers an applicant (a second registration of the same person is warned about
 as a likely duplicate), opens an asylum case and uploads the application form; the case officer
-lodges it (the error summary links to the missing field), schedules the interview, finishes the
-tasks, records the interview and proposes a decision; a supervisor approves it and the node signs
+lodges it (the error summary links to the missing field), triage puts it on a track with its
+rule, the officer books the interview room (a clashing booking is refused), schedules the
+interview, finishes the tasks, records the interview and proposes a decision; a supervisor approves it and the node signs
 it. The signature is then checked with openssl from the API's JSON alone. Screenshots (also at
 phone width) are kept.
 
@@ -120,8 +121,28 @@ class CaseworkFlow(Flow):
         assert self.state(driver) == "Under examination", self.state(driver)
         tasks = driver.find_element(By.ID, "tasks").text
         assert "Schedule the personal interview" in tasks and "Check identity documents" in tasks, tasks
+        # Triage put the case on its track, saying which rule and why.
+        track = driver.find_element(By.ID, "triage-track").text
+        rule = driver.find_element(By.ID, "triage-rule").text
+        assert track == "prioritised" and "high recognition rate" in rule, (track, rule)
+        assert "nationality AFG is one of" in driver.find_element(By.CSS_SELECTOR, "ol.history").text
+        self.shot(driver, "triage")
 
-        # 4. The interview: scheduled, then (tasks done) recorded.
+        # 4. The interview: an appointment in a room, a clash refused, then the step recorded.
+        self.set_value(driver, "date", "2030-01-15")
+        self.set_value(driver, "time", "09:00")
+        self.fill(driver, "room", "HQ/2.14")
+        self.click_and_wait(driver, driver.find_element(By.ID, "schedule-appointment"))
+        appointments = driver.find_element(By.ID, "appointments").text
+        assert "Interview" in appointments and "HQ/2.14" in appointments and "2030-01-15 09:00" in appointments, appointments
+        self.set_value(driver, "date", "2030-01-15")
+        self.set_value(driver, "time", "09:30")
+        self.fill(driver, "room", "HQ/2.14")
+        self.click_and_wait(driver, driver.find_element(By.ID, "schedule-appointment"))
+        clash = driver.find_element(By.ID, "error-summary").text
+        assert "room HQ/2.14 is taken" in clash, clash
+        self.shot(driver, "appointment-clash")
+        driver.get(case_url)
         self.set_value(driver, "field.interviewDate", "2030-01-15")
         self.take(driver, "schedule_interview")
         assert self.state(driver) == "Interview scheduled"

@@ -60,7 +60,7 @@ import Testing
             #expect(record.parties.map(\.role) == [.principal, .familyMember])
             let history = try await service.history(record.number, by: .system)
             #expect(history.map(\.sequence) == Array(1...history.count))
-            #expect(history.map(\.action) == [.caseOpened, .assignmentChanged, .documentAttached, .statusChanged, .fieldsChanged, .taskCreated, .taskCreated,
+            #expect(history.map(\.action) == [.caseOpened, .assignmentChanged, .documentAttached, .statusChanged, .fieldsChanged, .taskCreated, .taskCreated, .triaged,
                                                 .noteAdded, .documentAttached, .personLinked])
             #expect(history.first?.actor == UserID("registry"))
             #expect(history[1].at == Fixtures.referenceDate.addingTimeInterval(60))
