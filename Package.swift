@@ -273,7 +273,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "AccordCore", "AccordTesting"], swiftSettings: swiftSettings),
+        .testTarget(name: "CaseworkTests", dependencies: ["Casework", "AccordCore", "AccordTesting"], resources: [.copy("Resources")], swiftSettings: swiftSettings),
         .testTarget(
             name: "StorageTests",
             dependencies: ["Storage", "Casework", "AccordCore", "AccordTesting", "Identity", "Ledger", .product(name: "Crypto", package: "swift-crypto")],

@@ -52,6 +52,11 @@ public struct CaseworkAPI: Sendable {
             )
             return try JSONResponse.make(PersonList(persons: persons))
         }
+        api.post("persons/duplicates") { request, context in
+            let input = try await request.decodeJSON(PersonInput.self, context: context)
+            let found = try await service.likelyDuplicates(input, by: try await caller(request))
+            return try JSONResponse.make(DuplicateList(candidates: found.map { DuplicateList.Candidate(person: $0.person, score: $0.score, reasons: $0.reasons) }))
+        }
         api.get("persons/{personID}") { request, context in
             try JSONResponse.make(try await service.person(context.parameters.personID(), by: try await caller(request)))
         }
@@ -231,4 +236,15 @@ struct CaseList: Encodable {
 /// service.
 public protocol APIAuthenticator: Sendable {
     func caller(token: String, origin: String, purpose: String?) async throws -> Caller
+}
+
+/// Search before create: who may already be registered, with the score and its reasons.
+struct DuplicateList: Encodable {
+    struct Candidate: Encodable {
+        let person: Person
+        let score: Int
+        let reasons: [String]
+    }
+
+    let candidates: [Candidate]
 }

@@ -46,7 +46,12 @@ public final class AccordNode: Sendable {
             let cipher = try await openCipher(configuration, store: store, create: !existing)
             // A command that may write initialises the installation's own keys with its database,
             // so that `audit verify` works after the first `users add`, before any `node serve`.
-            if !existing { _ = try NodeKeys.loadOrCreate(in: configuration.dataDirectory) }
+            if !existing {
+                _ = try NodeKeys.loadOrCreate(in: configuration.dataDirectory)
+                // Persons registered before the sound-alike and year-of-birth keys get them now.
+                let rewritten = try await SQLPersonRepository(store: store, cipher: cipher).backfillSearchKeys()
+                if rewritten > 0 { logger.info("search keys rewritten", metadata: ["persons": "\(rewritten)"]) }
+            }
             return AccordNode(configuration: configuration, store: store, cipher: cipher,
                               service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids), logger: logger)
         } catch {

@@ -196,6 +196,23 @@ public struct CaseworkService: Sendable {
         return found
     }
 
+    /// Search before create: persons already registered who may be the one `input` describes,
+    /// with a score and its reasons, strongest first (those under `DuplicateScoring.threshold`
+    /// left out). Candidates come from keyed indexes; only they are opened and scored.
+    public func likelyDuplicates(_ input: PersonInput, limit: Int = 10, by caller: Caller) async throws -> [DuplicateCandidate] {
+        let details = try input.validated(today: today)
+        try await authorize(caller, .viewPerson, [], .search, "person", "duplicates", personal: true)
+        var scored: [DuplicateCandidate] = []
+        for person in try await persons.duplicateCandidates(of: details, limit: 50) where try await mayView(caller, person: person.id) {
+            let (score, reasons) = DuplicateScoring.score(person.details, against: details)
+            if score >= DuplicateScoring.threshold { scored.append(DuplicateCandidate(person: person, score: score, reasons: reasons)) }
+        }
+        scored.sort { ($0.score, $0.person.createdAt) > ($1.score, $1.person.createdAt) }
+        let shown = Array(scored.prefix(min(max(limit, 1), 50)))
+        try await audit.record([caller.event(.search, "person", "duplicates")] + shown.map { caller.event(.read, "person", $0.person.id.rawValue) })
+        return shown
+    }
+
     // MARK: Cases
 
     public func openCase(_ input: CaseInput, by caller: Caller) async throws -> Case {

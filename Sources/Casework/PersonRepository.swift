@@ -12,6 +12,10 @@ public protocol PersonRepository: Sendable {
     /// Persons whose names contain every folded token of the query, and/or who hold a document
     /// with the given normalised number.
     func search(_ query: PersonQuery) async throws -> [Person]
+    /// Persons who may be the one described, found through keyed indexes only (no record is
+    /// opened to look): a document number, or a family name that sounds alike together with a
+    /// given name that does or the same year of birth. At most `limit`, strongest first.
+    func duplicateCandidates(of details: PersonDetails, limit: Int) async throws -> [Person]
     /// Makes the person's data unrecoverable everywhere (crypto-shredding); false if there was
     /// nothing left to erase.
     func erase(_ id: Person.ID) async throws -> Bool

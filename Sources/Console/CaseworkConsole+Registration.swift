@@ -80,25 +80,12 @@ extension CaseworkConsole {
         let input = PersonInput(name: NameInput(given: value("given"), family: fields["family"] ?? ""), nativeNames: native, dateOfBirth: value("dateOfBirth"),
                                 placeOfBirth: value("placeOfBirth"), sex: value("sex"), nationality: value("nationality"), identityDocuments: documents)
         if fields["confirm"] != "1" {
-            var candidates: [Person.ID: DuplicateView] = [:]
-            if let number = value("documentNumber"),
-               let found = try? await service.searchPersons(name: nil, documentNumber: number, by: caller) {
-                for person in found { candidates[person.id] = DuplicateView(person, reasons: ["same document number \(number)"]) }
-            }
-            let name = [value("given"), value("family")].compactMap { $0 }.joined(separator: " ")
-            let nativeName = [value("nativeGiven"), value("nativeFamily")].compactMap { $0 }.joined(separator: " ")
-            for (query, reason) in [(name, "same name"), (nativeName, "same name in \(value("nativeScript") ?? "another script")")] where !query.isEmpty {
-                guard let found = try? await service.searchPersons(name: query, documentNumber: nil, by: caller) else { continue }
-                for person in found {
-                    var reasons = candidates[person.id]?.reasons ?? []
-                    reasons.append(reason)
-                    if let born = value("dateOfBirth"), person.details.dateOfBirth?.text == born { reasons.append("same date of birth") }
-                    candidates[person.id] = DuplicateView(person, reasons: Array(Set(reasons)).sorted())
-                }
-            }
+            // Search before create: scored candidates across scripts and spellings (an invalid
+            // form is checked by the registration itself, below).
+            let candidates = (try? await service.likelyDuplicates(input, by: caller)) ?? []
             if !candidates.isEmpty {
                 var page = RegistrationPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, values: fields)
-                page.duplicates = candidates.values.sorted { ($0.reasons.count, $0.person.name) > ($1.reasons.count, $1.person.name) }
+                page.duplicates = candidates.map { DuplicateView($0.person, score: $0.score, reasons: $0.reasons) }
                 page.hasDuplicates = true
                 return html("person-new", page)
             }
@@ -161,10 +148,12 @@ extension CaseworkConsole {
 
 struct DuplicateView {
     let person: PersonRow
+    let score: Int
     let reasons: [String]
 
-    init(_ person: Person, reasons: [String]) {
+    init(_ person: Person, score: Int, reasons: [String]) {
         self.person = PersonRow(person)
+        self.score = score
         self.reasons = reasons
     }
 }

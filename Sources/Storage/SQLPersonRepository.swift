@@ -54,9 +54,17 @@ public struct SQLPersonRepository: PersonRepository {
         }
     }
 
+    /// The version of the search keys a person has (a `keys` row): older ones are rewritten by `backfillSearchKeys`.
+    static let searchKeysVersion = "2"
+
     private static func writeSearchKeys(of person: Person, cipher: FieldCipher, in db: any SQLDatabase) async throws {
-        let keys = person.details.nameTokens.sorted().map { ("name", cipher.blindIndex("name", $0)) }
-            + person.details.documentNumbers.sorted().map { ("document", cipher.blindIndex("document", $0)) }
+        let details = person.details
+        var keys = details.nameTokens.sorted().map { ("name", cipher.blindIndex("name", $0)) }
+            + details.documentNumbers.sorted().map { ("document", cipher.blindIndex("document", $0)) }
+            + details.familySkeletons.sorted().map { ("phon-family", cipher.blindIndex("phon", $0)) }
+            + details.givenSkeletons.sorted().map { ("phon-given", cipher.blindIndex("phon", $0)) }
+        if let year = details.dateOfBirth?.year { keys.append(("birthyear", cipher.blindIndex("birthyear", String(year)))) }
+        keys.append(("keys", searchKeysVersion))
         for chunk in keys.chunked(200) {
             let values = chunk.map { kind, value -> SQLQueryString in "(\(bind: person.id.rawValue), \(bind: kind), \(bind: value))" }
             try await db.raw("INSERT INTO person_search_keys (person_id, kind, value) VALUES \(values.joined(separator: ", "))").run()
@@ -103,6 +111,54 @@ public struct SQLPersonRepository: PersonRepository {
         let keys = try await cipher.dataKeys(for: try rows.map { try $0.parsed("id", Person.ID.init) }, in: store.database)
         return try rows.compactMap { try Self.decode($0, keys: keys) }
             .sorted { ($0.details.name.family, $0.details.name.given) < ($1.details.name.family, $1.details.name.given) }
+    }
+
+    public func duplicateCandidates(of details: PersonDetails, limit: Int) async throws -> [Person] {
+        let documents = details.documentNumbers.map { cipher.blindIndex("document", $0) }
+        // Both name parts go both ways: given and family names are often swapped.
+        let names = details.familySkeletons.union(details.givenSkeletons).map { cipher.blindIndex("phon", $0) }
+        var clauses: [SQLQueryString] = []
+        if !documents.isEmpty { clauses.append("(kind = 'document' AND value IN (\(binds: documents)))") }
+        if !names.isEmpty { clauses.append("(kind IN ('phon-family', 'phon-given') AND value IN (\(binds: names)))") }
+        if let year = details.dateOfBirth?.year { clauses.append("(kind = 'birthyear' AND value = \(bind: cipher.blindIndex("birthyear", String(year))))") }
+        guard !clauses.isEmpty else { return [] }
+        // A document alone counts (10); a family name that sounds alike (3) needs a given name (1)
+        // or the year of birth (1) beside it.
+        let rows = try await store.database.raw("""
+            SELECT person_id, SUM(CASE kind WHEN 'document' THEN 10 WHEN 'phon-family' THEN 3 ELSE 1 END) AS weight
+            FROM person_search_keys WHERE \(clauses.joined(separator: " OR "))
+            GROUP BY person_id HAVING SUM(CASE kind WHEN 'document' THEN 10 WHEN 'phon-family' THEN 3 ELSE 1 END) >= 4
+            ORDER BY weight DESC, person_id LIMIT \(bind: limit)
+            """).all()
+        let ids = try rows.map { try $0.parsed("person_id", Person.ID.init) }
+        let found = try await persons(ids)
+        return ids.compactMap { found[$0] }
+    }
+
+    /// Rewrites the search keys of persons registered before the current key version (sound-alike
+    /// names, year of birth), a batch at a time; returns how many were rewritten.
+    @discardableResult
+    public func backfillSearchKeys(batch: Int = 500) async throws -> Int {
+        var rewritten = 0
+        let cipher = self.cipher
+        while true {
+            let rows = try await store.database.raw("""
+                SELECT p.* FROM persons p WHERE NOT EXISTS (
+                    SELECT 1 FROM person_search_keys k WHERE k.person_id = p.id AND k.kind = 'keys' AND k.value = \(bind: Self.searchKeysVersion))
+                    AND EXISTS (SELECT 1 FROM person_keys pk WHERE pk.person_id = p.id)
+                LIMIT \(bind: batch)
+                """).all()
+            if rows.isEmpty { return rewritten }
+            let keys = try await cipher.dataKeys(for: try rows.map { try $0.parsed("id", Person.ID.init) }, in: store.database)
+            for row in rows {
+                guard let person = try Self.decode(row, keys: keys) else { continue }
+                try await store.transaction { db in
+                    try await db.raw("DELETE FROM person_search_keys WHERE person_id = \(bind: person.id.rawValue)").run()
+                    try await Self.writeSearchKeys(of: person, cipher: cipher, in: db)
+                }
+                rewritten += 1
+            }
+        }
     }
 
     public func erase(_ id: Person.ID) async throws -> Bool {

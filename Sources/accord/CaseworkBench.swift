@@ -129,12 +129,15 @@ struct CaseworkBench: AsyncParsableCommand {
         try await row("my work (\(mine) tasks)", target: 50) { _ = try await service.myWork(by: caller) }
         try await row("team queue (\(queued) tasks)", target: 50) { _ = try await service.teamQueue(office: office, by: caller) }
         var probe = 0
-        try await row("duplicate search", target: 150) {
+        try await row("duplicate search (sound-alike, scored)", target: 150) {
             probe += 7_919
             let index = probe % total
-            _ = try await service.searchPersons(name: "\(Self.givens[(index / 7) % Self.givens.count]) \(Self.families[index % Self.families.count])",
-                                                documentNumber: nil, limit: 20, by: caller)
-            _ = try await service.searchPersons(name: nil, documentNumber: "P\(100_000_000 + index)", by: caller)
+            // A registration as a clerk types it: another spelling, the same year and month of birth.
+            _ = try await service.likelyDuplicates(PersonInput(
+                name: NameInput(given: Self.givens[(index / 7) % Self.givens.count], family: Self.families[index % Self.families.count] + "e"),
+                dateOfBirth: "19\(60 + index % 40)-0\(1 + index % 9)", sex: index % 2 == 0 ? "M" : "F",
+                identityDocuments: [IdentityDocumentInput(kind: "passport", number: "P\(100_000_000 + index)", issuingCountry: "AFG")]
+            ), by: caller)
         }
         // Transitions on visa cases of the officer's office: withdraw (one transaction each).
         let visas = try await service.listCases(CaseFilter(type: .visa, state: "lodged", office: office, limit: samples), by: .system).cases

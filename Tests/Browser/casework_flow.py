@@ -81,7 +81,7 @@ class CaseworkFlow(Flow):
         person_url = driver.current_url
         self.register(driver)
         warning = driver.find_element(By.ID, "duplicates").text
-        assert "may be registered already" in warning and "same document number P0123456" in warning and "same name" in warning, warning
+        assert "may be registered already" in warning and "same document number P0123456" in warning and "same family name" in warning, warning
         assert driver.find_element(By.NAME, "family").get_attribute("value") == "Karimi", "the input is kept"
         self.shot(driver, "duplicate-warning")
         self.click_and_wait(driver, driver.find_element(By.CSS_SELECTOR, "#duplicates a"))
