@@ -199,8 +199,10 @@ public struct CaseworkService: Sendable {
     /// Search before create: persons already registered who may be the one `input` describes,
     /// with a score and its reasons, strongest first (those under `DuplicateScoring.threshold`
     /// left out). Candidates come from keyed indexes; only they are opened and scored.
-    public func likelyDuplicates(_ input: PersonInput, limit: Int = 10, by caller: Caller) async throws -> [DuplicateCandidate] {
-        let details = try input.validated(today: today)
+    /// `lenient`: a form still being filled in is searched on what it gives (`searchableDetails`)
+    /// instead of being refused.
+    public func likelyDuplicates(_ input: PersonInput, limit: Int = 10, lenient: Bool = false, by caller: Caller) async throws -> [DuplicateCandidate] {
+        let details = lenient ? ((try? input.validated(today: today)) ?? input.searchableDetails(today: today)) : try input.validated(today: today)
         try await authorize(caller, .viewPerson, [], .search, "person", "duplicates", personal: true)
         var scored: [DuplicateCandidate] = []
         for person in try await persons.duplicateCandidates(of: details, limit: 50) where try await mayView(caller, person: person.id) {

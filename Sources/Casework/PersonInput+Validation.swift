@@ -54,6 +54,28 @@ extension PersonInput {
     }
 }
 
+extension PersonInput {
+    /// What can be read of an incomplete or partly wrong form, for search before create: the
+    /// fields that validate, names as typed, document numbers whatever their kind or issuer.
+    public func searchableDetails(today: CalendarDate) -> PersonDetails {
+        var v = Validation()
+        let dateOfBirth = v.partialDate(dateOfBirth, at: "dateOfBirth")
+        let nationality = v.country(nationality, at: "nationality")
+        let documents = (identityDocuments ?? []).compactMap { document -> IdentityDocument? in
+            let number = TextFolding.documentNumber(document.number ?? "")
+            guard (3...30).contains(number.count) else { return nil }
+            return IdentityDocument(kind: document.kind.flatMap(IdentityDocument.Kind.init(rawValue:)) ?? .other, number: number,
+                                    issuingCountry: document.issuingCountry.flatMap(CountryCode.init) ?? CountryCode("XXX")!)
+        }
+        return PersonDetails(
+            name: PersonName(given: name?.given ?? "", family: name?.family ?? ""),
+            nativeNames: (nativeNames ?? []).map { ScriptedName(script: $0.script ?? "", given: $0.given ?? "", family: $0.family ?? "") },
+            dateOfBirth: dateOfBirth, placeOfBirth: nil, sex: sex.flatMap(Sex.init(rawValue:)) ?? .unspecified, nationality: nationality,
+            identityDocuments: documents
+        )
+    }
+}
+
 extension IdentityDocumentInput {
     func validated(at path: String, today: CalendarDate, into v: inout Validation) -> IdentityDocument? {
         let kind = v.enumeration(kind, IdentityDocument.Kind.self, at: "\(path).kind", required: true, code: "casework.invalid_document_kind")

@@ -28,10 +28,7 @@ extension CaseworkConsole {
             guard let id = fields["id"].flatMap(UserID.init) else {
                 return try await usersPage(session, message: Message(kind: "error", code: "console.invalid_form", text: "Give a user name of letters, digits, . _ - @."), status: .badRequest)
             }
-            let grants = (fields["roles"] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.map { text -> RoleGrant in
-                let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
-                return RoleGrant(role: parts[0], office: parts.count > 1 ? parts[1].uppercased() : nil)
-            }
+            let grants = (fields["roles"] ?? "").split(separator: ",").compactMap { RoleGrant.parse(String($0)) }
             do {
                 let password = try await gate.addUser(id, displayName: fields["name"] ?? id.rawValue, grants: grants, by: session.caller)
                 return try await usersPage(session, message: Message(kind: "ok", code: "added", text: "\(id) added. Initial password (shown once): \(password)"))

@@ -82,7 +82,7 @@ extension CaseworkConsole {
         if fields["confirm"] != "1" {
             // Search before create: scored candidates across scripts and spellings (an invalid
             // form is checked by the registration itself, below).
-            let candidates = (try? await service.likelyDuplicates(input, by: caller)) ?? []
+            let candidates = try await service.likelyDuplicates(input, lenient: true, by: caller)
             if !candidates.isEmpty {
                 var page = RegistrationPage(nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, values: fields)
                 page.duplicates = candidates.map { DuplicateView($0.person, score: $0.score, reasons: $0.reasons) }

@@ -36,8 +36,12 @@ extension CaseworkConsole {
                     guard let id = Person.ID(given) else { throw CaseworkError.personNotFound(given) }
                     person = try await service.person(id, by: session.caller).id.rawValue
                 }
-                let id = try await desk.submitApplication(try Self.application(fields, desk: desk), reference: Self.text(fields, "reference", limit: 64),
-                                                          person: person, by: session.caller.user.rawValue)
+                let application = try Self.application(fields, desk: desk)
+                if let allowed = partners(session), let partner = desk.profiles.profile(application.agreement)?.partner(of: desk.participant),
+                   !allowed.contains(partner.participant.rawValue) {
+                    throw IdentityError.forbidden
+                }
+                let id = try await desk.submitApplication(application, reference: Self.text(fields, "reference", limit: 64), person: person, by: session.caller.user.rawValue)
                 return Response.redirect(to: "/console/readmission/\(id.rawValue)", type: .normal)
             } catch let error as any AccordError {
                 return await composePage(desk, request, session, form: form, message: Message(kind: "error", code: error.code, text: error.reason),
@@ -57,7 +61,8 @@ extension CaseworkConsole {
     func composePage(_ desk: ReadmissionDesk, _ request: Request, _ session: ConsoleSession, form: ComposeForm = ComposeForm(), message: Message? = nil,
                      status: HTTPResponse.Status = .ok) async -> Response {
         let lang = strings.language(for: request)
-        let reachable = await desk.reachablePartners()
+        let allowed = partners(session)
+        let reachable = await desk.reachablePartners().filter { allowed?.contains($0.partner.participant.rawValue) ?? true }
         let agreements = reachable.map { Option(value: $0.agreement.id, label: "\($0.partner.name) — \($0.agreement.id) (\($0.agreement.replyLimit))", selected: $0.agreement.id == form.agreement) }
         let evidence = evidenceKinds(reachable).map { Option(value: $0, label: $0.replacingOccurrences(of: "_", with: " "), selected: $0 == form.evidenceKind) }
         return localized("readmission-new", ReadmissionComposePage(nodeName: nodeName, signedIn: signedIn(session), lang: lang, t: strings.table(lang),

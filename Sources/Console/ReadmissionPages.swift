@@ -29,12 +29,15 @@ extension CaseworkConsole {
         }
         console.get("readmission/{id}") { request, context in
             let session = try await readmissionSession(request)
-            return try await readmissionCasePage(desk, Self.caseID(context.parameters.get("id")), request, session)
+            let id = try Self.caseID(context.parameters.get("id"))
+            try await requirePartner(of: id, desk: desk, session: session)
+            return try await readmissionCasePage(desk, id, request, session)
         }
         console.get("readmission/{id}/receipts/{seq}") { request, context in
             let session = try await readmissionSession(request)
             let id = try Self.caseID(context.parameters.get("id"))
             let sequence = Int(context.parameters.get("seq") ?? "") ?? -1
+            try await requirePartner(of: id, desk: desk, session: session)
             guard let event = try await desk.view(id, by: session.caller.user.rawValue, purpose: session.caller.purpose).readmission.events.first(where: { $0.sequence == sequence }), let receipt = event.receipt else {
                 throw HTTPError(.notFound)
             }
@@ -47,6 +50,7 @@ extension CaseworkConsole {
             let fields = try await checkedForm(request, session)
             let id = try Self.caseID(context.parameters.get("id"))
             let action = context.parameters.get("action") ?? ""
+            try await requirePartner(of: id, desk: desk, session: session)
             do {
                 try await perform(action, on: id, fields: fields, desk: desk, session: session)
                 return Response.redirect(to: "/console/readmission/\(id.rawValue)", type: .normal)
@@ -55,6 +59,22 @@ extension CaseworkConsole {
                 return try await readmissionCasePage(desk, id, request, session, message: Message(kind: "error", code: error.code, text: error.reason),
                                                      status: HTTPResponse.Status(code: error.category.httpStatusCode))
             }
+        }
+    }
+
+    /// The partners the officer's grants cover (nil: all): a liaison granted `partner_liaison/MAR-INTERIOR` sees only Morocco.
+    func partners(_ session: ConsoleSession) -> Set<String>? {
+        service.policy.partners(session.caller.grants ?? [])
+    }
+
+    /// Refuses, before anything personal is read, a case with a partner the officer's grants do not cover.
+    func requirePartner(of id: ReadmissionCaseID, desk: ReadmissionDesk, session: ConsoleSession) async throws {
+        guard let allowed = partners(session) else { return }
+        let partner = try await desk.partner(of: id)
+        guard allowed.contains(partner.rawValue) else {
+            try await service.audit.record(AuditEvent(actor: session.caller.user.rawValue, role: session.caller.role, action: .read, resourceType: "readmission",
+                                                      resourceRef: id.rawValue, origin: session.caller.origin, purpose: session.caller.purpose, outcome: .denied))
+            throw IdentityError.forbidden
         }
     }
 
@@ -86,7 +106,8 @@ extension CaseworkConsole {
         let query = request.uri.queryParameters
         let partnerFilter = query["partner"].map(String.init) ?? ""
         let direction = query["direction"].map(String.init) ?? ""
-        let views = try await desk.cases(by: session.caller.user.rawValue, purpose: session.caller.purpose).filter { view in
+        let allowed = partners(session)
+        let views = try await desk.cases(by: session.caller.user.rawValue, purpose: session.caller.purpose, partners: allowed).filter { view in
             (partnerFilter.isEmpty || view.readmission.partner.rawValue == partnerFilter)
                 && (direction.isEmpty || (direction == "outgoing") == (view.readmission.role == .requesting))
         }
@@ -302,7 +323,8 @@ extension CaseworkConsole {
         let lang = strings.language(for: request)
         let t = strings.table(lang)
         func days(_ value: Double?) -> String { value.map { String(format: "%.1f", $0) } ?? "—" }
-        let rows = try await desk.statistics().map { stats in
+        let allowed = partners(session)
+        let rows = try await desk.statistics().filter { allowed?.contains($0.partner.rawValue) ?? true }.map { stats in
             ReadmissionStatisticsPage.Row(
                 partner: stats.partnerName, agreement: stats.agreement, sent: "\(stats.sent)", received: "\(stats.received)", pending: "\(stats.pending)",
                 accepted: "\(stats.accepted)", deemed: "\(stats.deemedAccepted)", rejected: "\(stats.rejected)",

@@ -21,14 +21,33 @@ public struct RoleGrant: Sendable, Equatable, Codable, Hashable {
     public var role: String
     /// Nil: every office the role's scope allows.
     public var office: String?
+    /// For roles that exchange with partner states: the one partner (participant ID) this grant
+    /// covers; nil: every partner.
+    public var partner: String?
 
-    public init(role: String, office: String? = nil) {
+    public init(role: String, office: String? = nil, partner: String? = nil) {
         self.role = role
         self.office = office
+        self.partner = partner
     }
 
-    /// `role` or `role@OFFICE`, as typed in the CLI and shown in the console.
-    public var label: String { office.map { "\(role)@\($0)" } ?? role }
+    /// `role`, `role@OFFICE` or `role/PARTNER`, as typed in the CLI and shown in the console.
+    public var label: String {
+        if let partner { return "\(role)/\(partner)" }
+        return office.map { "\(role)@\($0)" } ?? role
+    }
+
+    /// Reads a `label`; nil for an empty role.
+    public static func parse(_ text: String) -> RoleGrant? {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let slash = text.firstIndex(of: "/") {
+            let role = String(text[..<slash]), partner = String(text[text.index(after: slash)...]).uppercased()
+            return role.isEmpty || partner.isEmpty ? nil : RoleGrant(role: role, partner: partner)
+        }
+        let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
+        guard let role = parts.first, !role.isEmpty else { return nil }
+        return RoleGrant(role: role, office: parts.count > 1 ? parts[1].uppercased() : nil)
+    }
 }
 
 public struct AccessPolicy: Sendable, Equatable, Codable {
@@ -71,6 +90,14 @@ public struct AccessPolicy: Sendable, Equatable, Codable {
     }
 
     /// Whether any of `grants` allows `permission` on `resource`.
+    /// The partners `grants` may exchange with under `permission`; nil: every partner (some grant
+    /// names none).
+    public func partners(_ grants: [RoleGrant], _ permission: Permission = .exchange) -> Set<String>? {
+        let holding = grants.filter { roles[$0.role]?.permissions.contains(permission) ?? false }
+        if holding.contains(where: { $0.partner == nil }) { return nil }
+        return Set(holding.compactMap(\.partner))
+    }
+
     public func allows(_ grants: [RoleGrant], _ permission: Permission, on resource: Resource = Resource()) -> Bool {
         grants.contains { grant in
             guard let role = roles[grant.role], role.permissions.contains(permission) else { return false }

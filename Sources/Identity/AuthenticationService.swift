@@ -25,12 +25,22 @@ public struct AuthenticationService: Sendable {
     public func addUser(_ id: UserID, displayName: String, password: String, grants: [RoleGrant], by admin: Administrator) async throws -> UserAccount {
         try await authorize(admin, resourceType: "user", reference: id.rawValue, purpose: "add user")
         guard password.count >= 12 else { throw IdentityError.weakPassword }
-        for grant in grants where policy.roles[grant.role] == nil { throw IdentityError.unknownRole(grant.role) }
+        try checkGrants(grants)
         guard try await users.user(id) == nil else { throw IdentityError.userExists(id.rawValue) }
         let account = UserAccount(id: id, displayName: displayName, grants: grants, passwordHash: hasher.hash(password), createdAt: clock.now.truncatedToMilliseconds)
         try await users.insert(account)
         try await audit.record(AuditEvent(actor: admin.user, role: admin.role, action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: admin.origin, purpose: "add user"))
         return account
+    }
+
+    /// Every role exists; a partner is named only on roles that exchange with partners.
+    func checkGrants(_ grants: [RoleGrant]) throws {
+        for grant in grants {
+            guard let role = policy.roles[grant.role] else { throw IdentityError.unknownRole(grant.role) }
+            if grant.partner != nil, !role.permissions.contains(.exchange) {
+                throw IdentityError(code: "identity.partner_not_applicable", reason: "\(grant.role) does not exchange with partner states: it cannot be limited to one", category: .invalidInput)
+            }
+        }
     }
 
     /// Refuses, before any effect, an administrator whose roles do not allow `administer`; the
@@ -53,7 +63,7 @@ public struct AuthenticationService: Sendable {
         guard var account = try await users.user(id) else { throw IdentityError.userNotFound(id.rawValue) }
         let version = account.version
         try change(&account)
-        for grant in account.grants where policy.roles[grant.role] == nil { throw IdentityError.unknownRole(grant.role) }
+        try checkGrants(account.grants)
         account.version = version + 1
         try await users.update(account, expectedVersion: version)
         try await audit.record(AuditEvent(actor: actor, role: role, action: .administer, resourceType: "user", resourceRef: id.rawValue, origin: origin, purpose: purpose))

@@ -47,9 +47,9 @@ public struct ReadmissionDesk: Sendable {
         public let clock: ReadmissionClock?
     }
 
-    /// Every case, newest first; the read is audited (one search entry).
-    public func cases(by actor: String, purpose: String? = nil) async throws -> [View] {
-        let views = try await allViews()
+    /// Every case (of `partners` only, when given), newest first; the read is audited (one search entry).
+    public func cases(by actor: String, purpose: String? = nil, partners: Set<String>? = nil) async throws -> [View] {
+        let views = try await allViews().filter { partners?.contains($0.readmission.partner.rawValue) ?? true }
         try await caseFile.recordRead(try await store.links().filter { link in views.contains { $0.readmission.id == link.key } }.map(\.value), list: true, by: actor, purpose: purpose)
         return views
     }
@@ -59,6 +59,11 @@ public struct ReadmissionDesk: Sendable {
         let view = try await fold(id)
         if let link = try await store.link(of: id) { try await caseFile.recordRead([link], list: false, by: actor, purpose: purpose) }
         return view
+    }
+
+    /// The partner of a case, without its personal data (not an audited read): for access checks.
+    public func partner(of id: ReadmissionCaseID) async throws -> ParticipantID {
+        try await fold(id).readmission.partner
     }
 
     /// Where a case stands, without its personal data (not an audited read).

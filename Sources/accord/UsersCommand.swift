@@ -39,9 +39,8 @@ struct UsersCommand: AsyncParsableCommand {
 
     static func grants(_ texts: [String]) throws -> [RoleGrant] {
         try texts.map { text in
-            let parts = text.split(separator: "@", maxSplits: 1).map(String.init)
-            guard let role = parts.first, !role.isEmpty else { throw ValidationError("--role expects ROLE or ROLE@OFFICE") }
-            return RoleGrant(role: role, office: parts.count > 1 ? parts[1].uppercased() : nil)
+            guard let grant = RoleGrant.parse(text) else { throw ValidationError("--role expects ROLE, ROLE@OFFICE or ROLE/PARTNER") }
+            return grant
         }
     }
 
@@ -56,7 +55,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var target: Target
         @Argument(help: "User name, e.g. k.novak") var user: String
         @Option(help: "Display name.") var name: String
-        @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String] = []
+        @Option(help: "ROLE, ROLE@OFFICE, or ROLE/PARTNER (a liaison limited to one partner state); repeat for several.") var role: [String] = []
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
 
         func run() async throws {
@@ -127,10 +126,10 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Grant: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Give a user a role (ROLE or ROLE@OFFICE).")
+        static let configuration = CommandConfiguration(abstract: "Give a user a role (ROLE, ROLE@OFFICE or ROLE/PARTNER).")
         @OptionGroup var target: Target
         @Argument var user: String
-        @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String]
+        @Option(help: "ROLE, ROLE@OFFICE, or ROLE/PARTNER (a liaison limited to one partner state); repeat for several.") var role: [String]
 
         func run() async throws {
             try await changeRoles(target, user: user, roles: role, grant: true)
@@ -138,10 +137,10 @@ struct UsersCommand: AsyncParsableCommand {
     }
 
     struct Revoke: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Take a role (ROLE or ROLE@OFFICE) from a user.")
+        static let configuration = CommandConfiguration(abstract: "Take a role (ROLE, ROLE@OFFICE or ROLE/PARTNER) from a user.")
         @OptionGroup var target: Target
         @Argument var user: String
-        @Option(help: "ROLE or ROLE@OFFICE; repeat for several.") var role: [String]
+        @Option(help: "ROLE, ROLE@OFFICE, or ROLE/PARTNER (a liaison limited to one partner state); repeat for several.") var role: [String]
 
         func run() async throws {
             try await changeRoles(target, user: user, roles: role, grant: false)

@@ -109,6 +109,33 @@ import Testing
         }
     }
 
+    /// A liaison officer granted one partner (`partner_liaison/GEO-MIA`) sees and composes for
+    /// that partner only; another partner's case is refused before anything is read.
+    @Test func liaisonOfficersAreScopedToTheirPartners() async throws {
+        #expect(RoleGrant.parse("partner_liaison/mar-interior") == RoleGrant(role: "partner_liaison", partner: "MAR-INTERIOR"))
+        #expect(RoleGrant.parse("case_officer@north-1") == RoleGrant(role: "case_officer", office: "NORTH-1"))
+        #expect(RoleGrant(role: "partner_liaison", partner: "GEO-MIA").label == "partner_liaison/GEO-MIA")
+        let (belgium, _, _) = try await ReadmissionFixtures.pair(ReadmissionFixtures.morocco, clock: ManualWallClock(Date()))
+        let id = try await belgium.submitApplication(ReadmissionFixtures.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "BEL-RA-SCOPE-1", by: "liaison")
+        try await TestDatabase.sqlite.withNode { node in
+            try await node.withConsole(as: "geo.liaison", grants: [RoleGrant(role: "partner_liaison", partner: "GEO-MIA")], readmission: belgium) { browser in
+                let refused = try await browser.get("/console/readmission/\(id.rawValue)")
+                let inbox = try await browser.get("/console/readmission")
+                let compose = try await browser.get("/console/readmission/new")
+                #expect(refused.status == .forbidden)
+                #expect(inbox.status == .ok && !inbox.html.contains("BEL-RA-SCOPE-1"))
+                #expect(compose.status == .ok && !compose.html.contains(#"value="EU-MAR-2026""#))
+            }
+            try await node.withConsole(as: "mar.liaison", grants: [RoleGrant(role: "partner_liaison", partner: "MAR-INTERIOR")], readmission: belgium) { browser in
+                let page = try await browser.get("/console/readmission/\(id.rawValue)")
+                let inbox = try await browser.get("/console/readmission")
+                #expect(page.status == .ok && inbox.html.contains("BEL-RA-SCOPE-1"))
+            }
+            let audit = try await node.auditLog.entries().map(\.event)
+            #expect(audit.contains { $0.actor == "geo.liaison" && $0.resourceRef == id.rawValue && $0.outcome == .denied })
+        }
+    }
+
     @Test func onlyDecidersDecideAndNeverAlone() async throws {
         let (belgium, morocco, _) = try await ReadmissionFixtures.pair(ReadmissionFixtures.morocco, clock: ManualWallClock(Date()))
         let id = try await belgium.submitApplication(ReadmissionFixtures.application(agreement: "EU-MAR-2026", nationality: "MAR"), reference: "BEL-RA-T-2", by: "bel.liaison")
