@@ -17,6 +17,9 @@ public protocol CaseRepository: Sendable {
     func update(_ updated: Case, expectedVersion: Int, change: CaseChange) async throws -> Case
     /// Cases whose next timer is due on or before `day`, oldest first.
     func casesWithTimersDue(by day: CalendarDate, limit: Int) async throws -> [Case]
+    /// The (office, case type) of every case each person is a party to, without loading the cases:
+    /// what access checks on persons need.
+    func caseResources(ofPersons ids: [Person.ID]) async throws -> [Person.ID: [(office: OfficeCode, type: CaseType)]]
     /// Approved decision outcomes of the cases of `caseType` that triage rule `rule` put on their track.
     func decisionOutcomes(triageRule rule: String, caseType: CaseType) async throws -> [String: Int]
     /// The case events (for letters and notifications) of a case, oldest first.

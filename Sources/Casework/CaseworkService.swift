@@ -78,14 +78,18 @@ public struct CaseworkService: Sendable {
 
     /// A person is seen through the cases they are in.
     private func resources(ofPerson id: Person.ID) async throws -> [AccessPolicy.Resource] {
-        try await cases.list(CaseFilter(personID: id, limit: CaseFilter.maximumLimit)).cases.map(resource)
+        try await cases.caseResources(ofPersons: [id])[id, default: []].map { AccessPolicy.Resource(office: $0.office.rawValue, caseType: $0.type.rawValue) }
     }
 
-    private func mayView(_ caller: Caller, person id: Person.ID) async throws -> Bool {
-        guard let grants = caller.grants else { return true }
-        guard caller.scopes?.contains(.viewPerson) ?? true else { return false }
-        let resources = try await resources(ofPerson: id)
-        return (resources.isEmpty ? [AccessPolicy.Resource()] : resources).contains { policy.allows(grants, .viewPerson, on: $0) }
+    /// Those of `ids` the caller may see (through the cases they are in), in one query.
+    private func visible(_ caller: Caller, persons ids: [Person.ID]) async throws -> Set<Person.ID> {
+        guard let grants = caller.grants else { return Set(ids) }
+        guard caller.scopes?.contains(.viewPerson) ?? true else { return [] }
+        let byPerson = try await cases.caseResources(ofPersons: ids)
+        return Set(ids.filter { id in
+            let resources = byPerson[id, default: []].map { AccessPolicy.Resource(office: $0.office.rawValue, caseType: $0.type.rawValue) }
+            return (resources.isEmpty ? [AccessPolicy.Resource()] : resources).contains { policy.allows(grants, .viewPerson, on: $0) }
+        })
     }
 
     var today: CalendarDate { CalendarDate(clock.now) }
@@ -154,7 +158,8 @@ public struct CaseworkService: Sendable {
     /// The persons among `ids` that exist, are not erased and the caller may see.
     public func persons(_ ids: [Person.ID], by caller: Caller) async throws -> [Person.ID: Person] {
         var found = try await persons.persons(ids)
-        for id in found.keys where !(try await mayView(caller, person: id)) { found[id] = nil }
+        let allowed = try await visible(caller, persons: Array(found.keys))
+        for id in found.keys where !allowed.contains(id) { found[id] = nil }
         try await audit.record(found.keys.sorted().map { caller.event(.read, "person", $0.rawValue) })
         return found
     }
@@ -190,7 +195,8 @@ public struct CaseworkService: Sendable {
         try await authorize(caller, .viewPerson, [], .search, "person", "query", personal: true)
         var found = try await persons.search(PersonQuery(nameTokens: tokens, documentNumber: number, limit: min(max(limit, 1), 200)))
         var visible: [Person] = []
-        for person in found where try await mayView(caller, person: person.id) { visible.append(person) }
+        let allowed = try await self.visible(caller, persons: found.map(\.id))
+        for person in found where allowed.contains(person.id) { visible.append(person) }
         found = visible
         try await audit.record([caller.event(.search, "person", "query")] + found.map { caller.event(.read, "person", $0.id.rawValue) })
         return found
@@ -205,7 +211,9 @@ public struct CaseworkService: Sendable {
         let details = lenient ? ((try? input.validated(today: today)) ?? input.searchableDetails(today: today)) : try input.validated(today: today)
         try await authorize(caller, .viewPerson, [], .search, "person", "duplicates", personal: true)
         var scored: [DuplicateCandidate] = []
-        for person in try await persons.duplicateCandidates(of: details, limit: 50) where try await mayView(caller, person: person.id) {
+        let candidates = try await persons.duplicateCandidates(of: details, limit: 30)
+        let allowed = try await visible(caller, persons: candidates.map(\.id))
+        for person in candidates where allowed.contains(person.id) {
             let (score, reasons) = DuplicateScoring.score(person.details, against: details)
             if score >= DuplicateScoring.threshold { scored.append(DuplicateCandidate(person: person, score: score, reasons: reasons)) }
         }

@@ -220,6 +220,21 @@ public struct SQLCaseRepository: CaseRepository {
         try await store.database.raw("SELECT DISTINCT office FROM cases ORDER BY office").all().map { try $0.parsed("office", OfficeCode.init) }
     }
 
+    public func caseResources(ofPersons ids: [Person.ID]) async throws -> [Person.ID: [(office: OfficeCode, type: CaseType)]] {
+        var result: [Person.ID: [(office: OfficeCode, type: CaseType)]] = [:]
+        for chunk in Array(Set(ids)).chunked(500) {
+            let rows = try await store.database.raw("""
+                SELECT DISTINCT p.person_id, c.office, c.type FROM case_parties p JOIN cases c ON c.id = p.case_id
+                WHERE p.person_id IN (\(binds: chunk.map(\.rawValue)))
+                """).all()
+            for row in rows {
+                result[try row.parsed("person_id", Person.ID.init), default: []]
+                    .append((try row.parsed("office", OfficeCode.init), try row.parsed("type", CaseType.init(rawValue:))))
+            }
+        }
+        return result
+    }
+
     public func decisionOutcomes(triageRule rule: String, caseType: CaseType) async throws -> [String: Int] {
         var result: [String: Int] = [:]
         for row in try await store.database.raw("""
