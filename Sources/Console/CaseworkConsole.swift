@@ -166,6 +166,7 @@ public struct CaseworkConsole: Sendable {
         async let history = service.history(number, by: caller)
         async let documents = service.documents(number, by: caller)
         let persons = try await service.persons(record.parties.map(\.personID), by: caller)
+        let related = try await relatedCases(record, persons: persons, caller: caller)
         let view = CaseDetailPage(
             nodeName: nodeName,
             signedIn: signedIn(session),
@@ -190,9 +191,26 @@ public struct CaseworkConsole: Sendable {
             history: try await history.map {
                 HistoryView(sequence: $0.sequence, at: ConsoleFormat.dateTime($0.at), actor: $0.actor.rawValue, summary: $0.summary)
             },
-            exchange: try await exchangeLink(record, session: session)
+            exchange: try await exchangeLink(record, session: session),
+            related: related, hasRelated: !related.isEmpty
         )
         return html("case", view, status: status)
+    }
+
+    /// Family and group links across cases, from the one person model: every other case a party
+    /// of this one is in (that the caller may see), with who links them and in what role.
+    func relatedCases(_ record: Case, persons: [Person.ID: Person], caller: Caller) async throws -> [RelatedCaseView] {
+        var rows: [RelatedCaseView] = []
+        var seen: Set<Case.ID> = [record.id]
+        for party in record.parties {
+            for other in try await service.listCases(CaseFilter(personID: party.personID, limit: 20), by: caller).cases where seen.insert(other.id).inserted {
+                let role = other.parties.first { $0.personID == party.personID }?.role.label.lowercased() ?? ""
+                let name = persons[party.personID]?.displayName ?? party.personID.rawValue
+                rows.append(RelatedCaseView(number: other.number.text, type: other.type.label, state: stateLabel(other),
+                                            via: "\(name) (\(party.role.label.lowercased()) here, \(role) there)"))
+            }
+        }
+        return rows
     }
 
     /// A readmission case links to its exchange with the partner; a return case offers to

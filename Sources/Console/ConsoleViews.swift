@@ -259,6 +259,13 @@ struct CaseDetailPage {
     let history: [HistoryView]
     /// The exchange with a partner this readmission case is, and where to request one.
     let exchange: ExchangeLink?
+    /// Other cases of this case's persons (a spouse's own application, an earlier procedure).
+    let related: [RelatedCaseView]
+    let hasRelated: Bool
+}
+
+struct RelatedCaseView {
+    let number, type, state, via: String
 }
 
 struct ExchangeLink {
