@@ -52,7 +52,7 @@ public struct CaseworkAPI: Sendable {
             )
             return try JSONResponse.make(PersonList(persons: persons))
         }
-        api.post("persons/duplicates") { request, context in
+        api.post("duplicates") { request, context in
             let input = try await request.decodeJSON(PersonInput.self, context: context)
             let found = try await service.likelyDuplicates(input, by: try await caller(request))
             return try JSONResponse.make(DuplicateList(candidates: found.map { DuplicateList.Candidate(person: $0.person, score: $0.score, reasons: $0.reasons) }))

@@ -22,6 +22,13 @@ import Testing
                 #expect((found["persons"] as? [[String: Any]])?.compactMap { $0["id"] as? String } == [personID])
                 let byDocument = try await client.call(.get, "/api/v1/persons?documentNumber=p01234567")
                 #expect((byDocument["persons"] as? [Any])?.count == 1)
+                // Search before create: another spelling in Latin, the name in Arabic script, the year of birth.
+                let likely = try await client.call(.post, "/api/v1/duplicates", json: #"{"name": {"given": "Ahmed", "family": "Kareemi"}, "nativeNames": [{"script": "Arab", "given": "احمد", "family": "کریمی"}], "dateOfBirth": "1987"}"#)
+                let candidates = try #require(likely["candidates"] as? [[String: Any]])
+                #expect(likely.status == .ok && candidates.count == 1 && (candidates.first?["person"] as? [String: Any])?["id"] as? String == personID)
+                #expect((candidates.first?["reasons"] as? [String])?.contains("same year of birth 1987 (the rest unknown on one side)") == true)
+                let invalid = try await client.call(.post, "/api/v1/duplicates", json: #"{"name": {"family": "Karimi"}, "dateOfBirth": "1987-13"}"#)
+                #expect(invalid.status.code == 422, "an impossible date is refused, not searched around")
 
                 let opened = try await client.call(.post, "/api/v1/cases", json: jsonString([
                     "type": "asylum", "office": "hq-asylum", "principalPersonID": personID, "title": "Protection request",

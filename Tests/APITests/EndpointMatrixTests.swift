@@ -42,6 +42,7 @@ import Testing
         return [
             Endpoint(method: .post, path: "/api/v1/persons", body: #"{"name": {"family": "Doe"}}"#, bytes: nil, permission: "edit_person", north: false, success: 201),
             Endpoint(method: .get, path: "/api/v1/persons?name=karimi", body: nil, bytes: nil, permission: "view_person", north: false, success: 200),
+            Endpoint(method: .post, path: "/api/v1/duplicates", body: #"{"name": {"family": "Karimi", "given": "Ahmed"}, "dateOfBirth": "1987"}"#, bytes: nil, permission: "view_person", north: false, success: 200),
             Endpoint(method: .get, path: "/api/v1/persons/\(p1)", body: nil, bytes: nil, permission: "view_person", north: true, success: 200),
             Endpoint(method: .put, path: "/api/v1/persons/\(p1)", body: "PERSON_UPDATE", bytes: nil, permission: "edit_person", north: true, success: 200),
             Endpoint(method: .get, path: "/api/v1/persons/\(p1)/cases", body: nil, bytes: nil, permission: "view_person", north: true, success: 200),
@@ -100,7 +101,7 @@ import Testing
                 }
                 return checked
             }
-            #expect(checked == Self.roles.count * 17)
+            #expect(checked == Self.roles.count * 18)
         }
     }
 }
