@@ -7,10 +7,24 @@ public import Identity
 extension CaseworkService {
     public static let appointmentDurations = 15...480
 
-    /// An RFC 3339 time (`2026-03-02T09:30:00Z`, with or without fraction or with an offset).
+    /// An RFC 3339 time (`2026-03-02T09:30:00Z`, with or without fraction, or with any offset
+    /// up to ±23:59, which Foundation's parser alone does not take).
     static func utcTime(_ text: String) -> Date? {
-        guard text.utf8.count <= 40 else { return nil }
-        return (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text)) ?? (try? Date.ISO8601FormatStyle().parse(text))
+        guard text.utf8.count <= 40, text.utf8.count > 6 else { return nil }
+        var base = text.uppercased()
+        var offset = 0
+        if base.hasSuffix("Z") {
+            base.removeLast()
+        } else {
+            let tail = Array(base.suffix(6))
+            guard tail[0] == "+" || tail[0] == "-", tail[3] == ":", let hours = Int(String(tail[1...2])), let minutes = Int(String(tail[4...5])),
+                  hours < 24, minutes < 60 else { return nil }
+            offset = (hours * 60 + minutes) * 60 * (tail[0] == "+" ? 1 : -1)
+            base.removeLast(6)
+        }
+        let utc = base + "Z"
+        let parsed = (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(utc)) ?? (try? Date.ISO8601FormatStyle().parse(utc))
+        return parsed?.addingTimeInterval(-Double(offset))
     }
 
     static func utcText(_ date: Date) -> String { date.formatted(Date.ISO8601FormatStyle()) }

@@ -42,6 +42,10 @@ import Testing
             #expect(await refusal(second.number, input("2026-04-13T08:30:00Z", officer: "k.novak")) == ("appointment.conflict", ["room"]))
             #expect(await refusal(second.number, input("2026-04-13T08:30:00Z", room: "HQ/1.02")) == ("appointment.conflict", ["officer"]))
             #expect(await refusal(first.number, input("2026-04-13T08:45:00Z", room: nil, officer: "k.novak")) == ("appointment.conflict", ["startsAt"]))
+            // Any RFC 3339 offset is a time: 10:00+02:00 is 08:00Z, the same room.
+            #expect(await refusal(second.number, input("2026-04-13T10:00:00+02:00", officer: "k.novak")) == ("appointment.conflict", ["room"]))
+            let farOffset = try await service.scheduleAppointment(second.number, input("2026-04-14T08:00:00-19:41", room: "HQ/9.99", officer: "s.dubois"), by: officer)
+            #expect(farOffset.startsAt == ReadmissionFixtures.instant("2026-04-15T03:41:00Z"), "offsets beyond ±18:00 are RFC 3339 too")
             // Back to back is fine.
             _ = try await service.scheduleAppointment(second.number, input("2026-04-13T09:00:00Z"), by: officer)
             // Easter Monday is a public holiday at the default calendar; Saturday is a weekend day; the past is gone.
