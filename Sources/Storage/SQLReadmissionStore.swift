@@ -125,7 +125,14 @@ public struct SQLReadmissionStore: ReadmissionStore {
     /// The rows as events, opened with their persons' keys (an erased person's content is gone).
     func opened(_ rows: [any SQLRow]) async throws -> [ReadmissionEvent] {
         guard !rows.isEmpty else { return [] }
-        let links = try await self.links()
+        // Only the conversations these rows belong to (one case: one link, one key).
+        let conversations = Array(Set(try rows.map { try $0.text("case_id") }))
+        var links: [ReadmissionCaseID: CaseFileLink] = [:]
+        for chunk in conversations.chunked(500) {
+            for row in try await store.database.raw("SELECT * FROM readmission_links WHERE conversation_id IN (\(binds: Array(chunk)))").all() {
+                links[try row.parsed("conversation_id") { ReadmissionCaseID($0) }] = try Self.link(row)
+            }
+        }
         let keys = try await cipher.dataKeys(for: Array(Set(links.values.compactMap { Person.ID($0.personID) })), in: store.database)
         return try rows.map { row in
             let conversation = try row.parsed("case_id") { ReadmissionCaseID($0) }
