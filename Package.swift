@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.7.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Layer 0: vocabulary shared by every module. No I/O.
@@ -55,13 +56,44 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        // Adapters: simulated national ID and civil registry, for the demo and the tests.
+        // Layer 1: reaching national systems — manifests, authentication (mutual TLS, OAuth 2.0
+        // client credentials, API keys), timeouts, retries, breaker, rate limit, cache, data
+        // minimisation, audit and metrics, over AsyncHTTPClient. Below Storage and Gateway.
         .target(
-            name: "SimulatedRegistries",
-            dependencies: ["AccordCore", "Readmission", "Exchange"],
-            path: "Adapters/Simulated",
+            name: "AdapterKit",
+            dependencies: [
+                "AccordCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The adapters: one target per national system, each depending only on AdapterKit and
+        // AccordCore (AdapterDependencyTests reads this file and fails otherwise).
+        .target(name: "NationalIDAdapter", dependencies: ["AdapterKit", "AccordCore"], path: "Adapters/NationalID", exclude: ["manifest.yaml", "README.md"], swiftSettings: swiftSettings),
+        .target(name: "CivilRegistryAdapter", dependencies: ["AdapterKit", "AccordCore"], path: "Adapters/CivilRegistry", exclude: ["manifest.yaml", "README.md"], swiftSettings: swiftSettings),
+        .target(name: "BorderAdapter", dependencies: ["AdapterKit", "AccordCore"], path: "Adapters/Border", exclude: ["manifest.yaml", "README.md"], swiftSettings: swiftSettings),
+        .target(name: "PoliceAdapter", dependencies: ["AdapterKit", "AccordCore"], path: "Adapters/Police", exclude: ["manifest.yaml", "README.md"], swiftSettings: swiftSettings),
+        // The systems' simulators (`accord simulate …`): real HTTP servers with the real
+        // authentication, a fixture population and realistic failures. Demo and tests only.
+        .target(
+            name: "AdapterSimulators",
+            dependencies: [
+                "AdapterKit", "NationalIDAdapter", "CivilRegistryAdapter", "BorderAdapter", "PoliceAdapter",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Adapters/Simulators",
             exclude: ["README.md"],
-            resources: [.copy("registry.json")],
+            resources: [.copy("population.json")],
             swiftSettings: swiftSettings
         ),
 
@@ -184,7 +216,8 @@ let package = Package(
             name: "AccordServer",
             dependencies: [
                 "AccordCore", "Casework", "Storage", "API", "Console", "Identity", "Ledger", "Exchange", "Federation", "Gateway", "Readmission",
-                "SimulatedRegistries", "DefaultProfiles",
+                "DefaultProfiles",
+                "AdapterKit", "NationalIDAdapter", "CivilRegistryAdapter", "BorderAdapter", "PoliceAdapter",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -202,6 +235,7 @@ let package = Package(
             name: "accord",
             dependencies: [
                 "AccordServer", "AccordCore", "Casework", "Exchange", "Ledger", "Storage", "Identity", "Federation", "Gateway", "Readmission",
+                "AdapterKit", "AdapterSimulators",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -217,6 +251,8 @@ let package = Package(
             name: "AccordTesting",
             dependencies: [
                 "AccordCore", "Casework", "Storage", "AccordServer", "Exchange", "Identity", "Ledger", "Readmission",
+                "AdapterKit", "AdapterSimulators",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

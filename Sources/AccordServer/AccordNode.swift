@@ -1,9 +1,12 @@
 public import AccordCore
+import AdapterKit
 import API
 public import Casework
 import Console
 import Foundation
 public import Hummingbird
+import Identity
+import Prometheus
 public import Logging
 public import Readmission
 public import Storage
@@ -16,15 +19,30 @@ public final class AccordNode: Sendable {
     public let cipher: FieldCipher
     public let service: CaseworkService
     public let logger: Logger
+    /// The national systems it reaches (`adapters.directory`).
+    public let adapters: NodeAdapters
+    /// The node's own Prometheus figures (adapters), served on `/metrics`.
+    public let metrics: PrometheusCollectorRegistry
 
     /// Assembles a node from an open, migrated store and its service (tests use this with
     /// their own isolated databases); `open` is the normal way in.
-    public init(configuration: NodeConfiguration, store: SQLStore, cipher: FieldCipher, service: CaseworkService, logger: Logger = Logger(label: "accord.node")) {
+    public init(
+        configuration: NodeConfiguration, store: SQLStore, cipher: FieldCipher, service: CaseworkService, adapters: NodeAdapters = .none,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(), logger: Logger = Logger(label: "accord.node")
+    ) {
         self.configuration = configuration
         self.store = store
         self.cipher = cipher
         self.service = service
+        self.adapters = adapters
+        self.metrics = metrics
         self.logger = logger
+    }
+
+    /// The adapters of the configuration's manifests, auditing into `store`'s trail.
+    public static func loadAdapters(_ configuration: NodeConfiguration, store: SQLStore, metrics: PrometheusCollectorRegistry, clock: any WallClock = SystemWallClock()) throws -> NodeAdapters {
+        try NodeAdapters.load(configuration.adaptersDirectory.map { URL(fileURLWithPath: $0, isDirectory: true) },
+                              audit: AuditTrailAdapterSink(trail: SQLAuditLog(store: store, clock: clock)), metrics: AdapterMetrics(factory: PrometheusMetricsFactory(registry: metrics)))
     }
 
     /// Opens the database, brings its schema up to date and builds the services.
@@ -52,8 +70,10 @@ public final class AccordNode: Sendable {
                 let rewritten = try await SQLPersonRepository(store: store, cipher: cipher).backfillSearchKeys()
                 if rewritten > 0 { logger.info("search keys rewritten", metadata: ["persons": "\(rewritten)"]) }
             }
+            let metrics = PrometheusCollectorRegistry()
             return AccordNode(configuration: configuration, store: store, cipher: cipher,
-                              service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids), logger: logger)
+                              service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids),
+                              adapters: try loadAdapters(configuration, store: store, metrics: metrics, clock: clock), metrics: metrics, logger: logger)
         } catch {
             await store.shutdown()
             throw error
@@ -125,7 +145,14 @@ public final class AccordNode: Sendable {
         console.federation = federation?.overview
         console.readmission = readmission
         console.register(on: router)
-        federation?.addMetricsRoute(to: router)
+        if let federation {
+            federation.addMetricsRoute(to: router, also: metrics)
+        } else {
+            let metrics = self.metrics
+            router.get("metrics") { _, _ -> Response in
+                Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: metrics.emitToBuffer())))
+            }
+        }
         routeTable.set(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
         return router
     }

@@ -18,7 +18,7 @@ extension FederationRole {
 
     /// `/metrics` in the Prometheus text format; a hub first reads its queue depth from the
     /// database, so the gauges are exact after a restart.
-    func addMetricsRoute<Context: RequestContext>(to router: Router<Context>) {
+    func addMetricsRoute<Context: RequestContext>(to router: Router<Context>, also node: PrometheusCollectorRegistry? = nil) {
         let role = self
         router.get("metrics") { _, _ -> Response in
             if case .hub(let hub) = role, let store = hub.service.store as? SQLExchangeStore {
@@ -26,7 +26,7 @@ extension FederationRole {
             }
             return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: ResponseBody(byteBuffer: ByteBuffer(bytes: role.registry.emitToBuffer()))
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: role.registry.emitToBuffer() + (node?.emitToBuffer() ?? [])))
             )
         }
     }

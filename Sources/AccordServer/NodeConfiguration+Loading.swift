@@ -23,6 +23,7 @@ import SystemPackage
 /// | access.policy-file | ACCORD_ACCESS_POLICY_FILE | |
 /// | workflows.directory | ACCORD_WORKFLOWS_DIRECTORY | |
 /// | triage.directory | ACCORD_TRIAGE_DIRECTORY | |
+/// | adapters.directory | ACCORD_ADAPTERS_DIRECTORY | |
 /// | readmission.office | ACCORD_READMISSION_OFFICE | |
 /// | keys.master-file | ACCORD_KEYS_MASTER_FILE (or the keys themselves in ACCORD_MASTER_KEYS) | |
 extension NodeConfiguration {
@@ -76,6 +77,7 @@ extension NodeConfiguration {
         configuration.accessPolicyFile = reader.string(forKey: "access.policy-file")
         configuration.workflowsDirectory = reader.string(forKey: "workflows.directory")
         configuration.triageDirectory = reader.string(forKey: "triage.directory")
+        configuration.adaptersDirectory = reader.string(forKey: "adapters.directory")
         if let office = reader.string(forKey: "readmission.office") {
             guard OfficeCode(office) != nil else { throw ServerError(code: "config.invalid_value", reason: "readmission.office: '\(office.prefix(30))' is not an office code (2–24 of A–Z, 0–9, -)") }
             configuration.readmissionOffice = office

@@ -31,6 +31,9 @@ public struct NodeConfiguration: Sendable, Equatable {
     public var workflowsDirectory: String?
     /// The folder of triage rules (default: $ACCORD_PROFILES/triage, else those shipped with Accord).
     public var triageDirectory: String?
+    /// The folder of adapter manifests (`<System>/manifest.yaml`, see Adapters/README.md); none:
+    /// the node reaches no national system and shows every check as not verified.
+    public var adaptersDirectory: String?
     /// The office readmission cases are opened at in the case file.
     public var readmissionOffice: String = "READMISSION"
     /// The master key file (default: `<data-dir>/keys/master-keys.json`).

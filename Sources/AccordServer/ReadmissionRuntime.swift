@@ -7,7 +7,6 @@ import DefaultProfiles
 import Gateway
 public import Logging
 public import Readmission
-import SimulatedRegistries
 public import Storage
 
 /// The hub carries a node's readmission messages: submit and follow them through NodeService.
@@ -66,14 +65,14 @@ public struct ReadmissionRuntime: Sendable {
     /// The desk of `node` over `exchange`; its conversations are cases in `service`'s case file
     /// (default: the node's own service).
     public static func start(
-        exchange: NodeExchangeRuntime, node: AccordNode, service: CaseworkService? = nil, profiles: AgreementProfiles, registries: [any IdentityRegistry] = [],
+        exchange: NodeExchangeRuntime, node: AccordNode, service: CaseworkService? = nil, profiles: AgreementProfiles, registries: [any IdentityRegistry]? = nil,
         clock: any WallClock = SystemWallClock(), configuration: ReadmissionConfiguration = ReadmissionConfiguration(), interval: Duration = .seconds(3),
         logger: Logger = Logger(label: "accord.readmission")
     ) -> ReadmissionRuntime {
         let desk = ReadmissionDesk(
             signer: exchange.service.issuer.signer, store: SQLReadmissionStore(store: node.store, cipher: node.cipher), transport: HubReadmissionTransport(node: exchange.service),
             profiles: profiles, caseFile: ReadmissionCaseFileAdapter(service: service ?? node.service, office: node.configuration.readmissionOffice),
-            registries: registries, clock: clock, configuration: configuration, logger: logger
+            registries: registries ?? node.adapters.identityRegistries, clock: clock, configuration: configuration, logger: logger
         )
         return ReadmissionRuntime(desk: desk, background: Task { await desk.run(every: interval) })
     }
@@ -81,12 +80,6 @@ public struct ReadmissionRuntime: Sendable {
     public func stop() async {
         background.cancel()
         await background.value
-    }
-
-    /// The simulated national ID and civil registries (demo and tests).
-    public static func simulatedRegistries() throws -> [any IdentityRegistry] {
-        let population = try SimulatedPopulation.bundled()
-        return [SimulatedNationalIDRegistry(population: population), SimulatedCivilRegistry(population: population)]
     }
 
     /// The agreement profiles to use without `--profiles`: `$ACCORD_PROFILES/agreements` when

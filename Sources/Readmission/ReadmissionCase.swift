@@ -60,7 +60,7 @@ public struct ReadmissionCase: Sendable {
     public var travelDocument: TravelDocumentIssued?
     public var transfer: TransferNotice?
     public var transferredAt: Date?
-    public var identityChecks: [String]
+    public var identityChecks: [IdentityMatch]
     public var escalated: Bool
     public var events: [ReadmissionEvent]
 
@@ -162,7 +162,7 @@ public struct ReadmissionCase: Sendable {
 
     private mutating func applyLocal(_ event: ReadmissionEvent) {
         switch event.localKind {
-        case .identityChecked?: identityChecks.append(event.detail ?? "")
+        case .identityChecked?: identityChecks.append(IdentityMatch.recorded(event.detail ?? ""))
         case .decisionProposed?: if case .decision(let decision)? = event.body { proposedDecision = decision }
         case .decisionDeclined?: proposedDecision = nil
         case .escalated?: escalated = true

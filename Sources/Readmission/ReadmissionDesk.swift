@@ -231,24 +231,30 @@ public struct ReadmissionDesk: Sendable {
     // MARK: Requested state
 
     /// Asks every identity registry about the person; each answer goes into the case history.
+    /// The registries are asked without holding the case's lock (a slow registry never blocks
+    /// other work on the case); the answers are recorded under it, if the case still awaits a reply.
     @discardableResult
     public func verifyIdentity(_ id: ReadmissionCaseID, by actor: String) async throws -> [IdentityMatch] {
+        let before = try await fold(id)
+        try require(before, side: .requested, action: "verifying identity", allowed: { $0.awaitsReply })
+        var matches: [IdentityMatch] = []
+        for registry in registries {
+            var match = await registry.verify(before.readmission.application.person, by: actor, caseRef: try await caseLink(of: id)?.caseID)
+            match.source = registry.name
+            match.at = match.at ?? clock.now
+            matches.append(match)
+        }
+        guard !matches.isEmpty else {
+            throw ReadmissionError(code: "readmission.no_registries", reason: "this node reaches no national ID or civil registry (see adapters.directory)", category: .conflict)
+        }
         try await serialized(id) {
             let view = try await self.fold(id)
             try require(view, side: .requested, action: "verifying identity", allowed: { $0.awaitsReply })
-            var matches: [IdentityMatch] = []
-            for registry in registries {
-                let match: IdentityMatch
-                do {
-                    match = try await registry.verify(view.readmission.application.person)
-                } catch {
-                    match = IdentityMatch(outcome: .notFound, detail: "the registry did not answer: \(error)")
-                }
-                matches.append(match)
-                try await store.append(local(view, .identityChecked, detail: "\(registry.name): \(match.outcome.rawValue)\(match.reference.map { " (\($0))" } ?? "") — \(match.detail)", by: actor))
+            for match in matches {
+                try await store.append(local(view, .identityChecked, detail: match.recorded, by: actor))
             }
-            return matches
         }
+        return matches
     }
 
     public func requestInformation(_ id: ReadmissionCaseID, questions: [String], by actor: String) async throws {

@@ -87,29 +87,56 @@ public struct TrackingResult: Sendable {
     }
 }
 
-/// A national registry that can confirm a person's identity (national ID, civil registry). The
-/// adapter framework will provide these; simulated ones serve the demo and the tests.
+/// A national registry that can confirm a person's identity (national ID, civil registry),
+/// reached through the node's adapters. Never throws: a check that could not run comes back
+/// `notVerified` with its reason.
 public protocol IdentityRegistry: Sendable {
     var name: String { get }
-    func verify(_ person: PersonRecord) async throws -> IdentityMatch
+    func verify(_ person: PersonRecord, by actor: String, caseRef: String?) async -> IdentityMatch
 }
 
-public struct IdentityMatch: Sendable, Equatable {
-    public enum Outcome: String, Sendable {
+public struct IdentityMatch: Sendable, Equatable, Codable {
+    public enum Outcome: String, Sendable, Codable {
         case confirmed
         case notFound = "not_found"
         /// The registry knows the person with different particulars.
         case conflicting
+        /// The registry could not be asked or refused to answer: never a pass.
+        case notVerified = "not_verified"
     }
 
     public let outcome: Outcome
     public let reference: String?
     public let detail: String
+    /// The registry's name (filled by the desk when it records the check).
+    public var source: String?
+    public var at: Date?
+    /// Why a check did not run (a stable code such as `adapter.timeout`).
+    public var problem: String?
 
-    public init(outcome: Outcome, reference: String? = nil, detail: String) {
+    public init(outcome: Outcome, reference: String? = nil, detail: String, source: String? = nil, at: Date? = nil, problem: String? = nil) {
         self.outcome = outcome
         self.reference = reference
         self.detail = detail
+        self.source = source
+        self.at = at
+        self.problem = problem
+    }
+
+    /// The line recorded in the case history: JSON, so that the case page can show it as a panel.
+    public var recorded: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return (try? encoder.encode(self)).flatMap { String(data: $0, encoding: .utf8) } ?? detail
+    }
+
+    /// A recorded line read back; older plain-text lines become an entry with that text.
+    public static func recorded(_ text: String) -> IdentityMatch {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        if text.hasPrefix("{"), let match = try? decoder.decode(IdentityMatch.self, from: Data(text.utf8)) { return match }
+        return IdentityMatch(outcome: .notVerified, detail: text)
     }
 }
 

@@ -11,7 +11,7 @@ struct Accord: AsyncParsableCommand {
             A node is a national authority's own installation: case management over an embedded \
             SQLite database (the default) or PostgreSQL. Start with `accord demo`.
             """,
-        subcommands: [Demo.self, NodeCommand.self, HubCommand.self, LogCommand.self, Migrate.self, UsersCommand.self, AuditCommand.self, KeysCommand.self, MessageCommand.self, BenchCommand.self, PKICommand.self, ProfilesCommand.self, DecisionCommand.self]
+        subcommands: [Demo.self, NodeCommand.self, HubCommand.self, LogCommand.self, Migrate.self, UsersCommand.self, AuditCommand.self, KeysCommand.self, MessageCommand.self, BenchCommand.self, PKICommand.self, ProfilesCommand.self, DecisionCommand.self, SimulateCommand.self]
     )
 }
 

@@ -62,8 +62,18 @@ struct Demo: AsyncParsableCommand {
             }
             if reset { try? FileManager.default.removeItem(atPath: dataDir) }
             let profiles = try ReadmissionRuntime.loadProfiles(ReadmissionRuntime.defaultAgreementsDirectory())
-            let belgium = try await AccordNode.open(demoConfiguration(dataDir, port: port, name: "Belgium — Immigration Office (BEL-DOFI)"))
-            let morocco = try await AccordNode.open(demoConfiguration(dataDir + "/morocco", port: partnerPort, name: "Morocco — Ministry of the Interior (MAR-INTERIOR)"))
+            // The national systems, each its own process: Morocco's national ID register and civil
+            // registry, Belgium's border and police systems, reached through the manifests written here.
+            let adapters = URL(fileURLWithPath: dataDir).appendingPathComponent("adapters", isDirectory: true)
+            let agencies = try SimulatedAgencies.prepare(morocco: adapters.appendingPathComponent("morocco"), belgium: adapters.appendingPathComponent("belgium"), host: host)
+            let simulators = try await SimulatorProcesses.start(agencies, logs: adapters.appendingPathComponent("logs"))
+            defer { simulators.stop() }
+            var belgiumConfiguration = demoConfiguration(dataDir, port: port, name: "Belgium — Immigration Office (BEL-DOFI)")
+            belgiumConfiguration.adaptersDirectory = adapters.appendingPathComponent("belgium").path
+            var moroccoConfiguration = demoConfiguration(dataDir + "/morocco", port: partnerPort, name: "Morocco — Ministry of the Interior (MAR-INTERIOR)")
+            moroccoConfiguration.adaptersDirectory = adapters.appendingPathComponent("morocco").path
+            let belgium = try await AccordNode.open(belgiumConfiguration)
+            let morocco = try await AccordNode.open(moroccoConfiguration)
             let existing = try await belgium.service.listCases(.init(limit: 1), by: .system).total
             if existing == 0 && cases > 0 {
                 say("Creating \(cases) sample national cases in \(dataDir) …")
@@ -85,8 +95,7 @@ struct Demo: AsyncParsableCommand {
             let federation = FederationDemo(directory: URL(fileURLWithPath: dataDir).appendingPathComponent("federation"))
             let running = try await federation.start(logger: quiet, nodes: (belgium, morocco))
             let belgiumDesk = ReadmissionRuntime.start(exchange: running.belgium, node: belgium, profiles: profiles, logger: quiet)
-            let moroccoDesk = ReadmissionRuntime.start(exchange: running.morocco, node: morocco, profiles: profiles,
-                                                      registries: try ReadmissionRuntime.simulatedRegistries(), logger: quiet)
+            let moroccoDesk = ReadmissionRuntime.start(exchange: running.morocco, node: morocco, profiles: profiles, logger: quiet)
             // Georgia has no node: the hub hosts its installation (the quick-win module).
             let georgiaConfiguration = QuickWinHost.configuration(
                 hub: demoConfiguration(dataDir + "/federation", port: quickWinPort, name: ""), participant: FederationDemo.georgia, port: quickWinPort,
@@ -125,7 +134,7 @@ struct Demo: AsyncParsableCommand {
                         bound[name] = port
                         if bound.count == 3 {
                             announce(belgium: bound["belgium"] ?? 0, morocco: bound["morocco"] ?? 0, georgia: bound["georgia"] ?? 0, password: password, token: token,
-                                     hubPort: running.hub.listener.port)
+                                     hubPort: running.hub.listener.port, agencies: agencies)
                         }
                     }
                 }
@@ -140,7 +149,7 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
-    func announce(belgium: Int, morocco: Int, georgia: Int, password: String, token: String, hubPort: Int) {
+    func announce(belgium: Int, morocco: Int, georgia: Int, password: String, token: String, hubPort: Int, agencies: [SimulatedAgencies.Agency]) {
         say("""
 
             Accord demo is running. Open both consoles side by side (English; add ?lang=fr for French).
@@ -153,6 +162,8 @@ struct Demo: AsyncParsableCommand {
                                             sign in as geo.officer / \(password)   (no node of its own: hosted by the hub)
               Hub (mutual TLS only):        https://\(host):\(hubPort)/federation/v1
               API (Belgium):                curl -H 'Authorization: Bearer \(token)' http://\(host):\(belgium)/api/v1/cases
+              National systems (simulated, each its own process): \(agencies.map { "\($0.system) :\($0.port)" }.joined(separator: ", "))
+                                            manifests in \(dataDir)/adapters; try registering a person with passport EP7731245 (SYR) in Belgium
               PKI: \(dataDir)/federation/pki (development CA)
             Press Ctrl-C to stop.
 

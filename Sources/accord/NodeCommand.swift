@@ -84,9 +84,6 @@ struct NodeFederationOptions: ParsableArguments {
     @Option(help: "Agreement profiles for the readmission desk. Default: $ACCORD_PROFILES/agreements, else the profiles shipped with Accord.")
     var profiles: String?
 
-    @Flag(help: "Check identities against the simulated national ID and civil registries (demonstrations only).")
-    var simulatedRegistries = false
-
     /// The readmission desk over the node's exchange; refuses to start on invalid agreement
     /// profiles. Without --profiles and without a Profiles/agreements directory there is no desk
     /// (the node still exchanges messages).
@@ -97,8 +94,7 @@ struct NodeFederationOptions: ParsableArguments {
             return nil
         }
         let agreements = try ReadmissionRuntime.loadProfiles(directory)
-        return ReadmissionRuntime.start(exchange: exchange, node: node, profiles: agreements,
-                                        registries: simulatedRegistries ? try ReadmissionRuntime.simulatedRegistries() : [], logger: logger)
+        return ReadmissionRuntime.start(exchange: exchange, node: node, profiles: agreements, logger: logger)
     }
 
     var summary: String {

@@ -44,8 +44,12 @@ import Testing
         let profiles = try ReadmissionRuntime.loadProfiles(Self.agreements)
         let belgiumClock = OffsetWallClock()
         let belgium = ReadmissionRuntime.start(exchange: running.belgium, node: running.belgiumNode, profiles: profiles, clock: belgiumClock, interval: .milliseconds(100), logger: logger)
+        // Morocco's national ID register and civil registry: simulators on their own ports, reached through manifests.
+        let simulators = try await SimulatorHarness.start(morocco: try ExternalTool.temporaryDirectory(), belgium: nil)
+        let registries = try NodeAdapters.load(simulators.agencies[0].manifestFile.deletingLastPathComponent().deletingLastPathComponent(),
+                                               audit: AuditTrailAdapterSink(trail: running.moroccoNode.auditLog)).identityRegistries
         let morocco = ReadmissionRuntime.start(exchange: running.morocco, node: running.moroccoNode, profiles: profiles,
-                                               registries: try ReadmissionRuntime.simulatedRegistries(), interval: .milliseconds(100), logger: logger)
+                                               registries: registries, interval: .milliseconds(100), logger: logger)
         do {
             let id = try await exercise(belgium: belgium.desk, morocco: morocco.desk, belgiumClock: belgiumClock)
             try await checkCaseFiles(running, id: id, belgium: belgium.desk, morocco: morocco.desk)
@@ -53,11 +57,13 @@ import Testing
             await belgium.stop()
             await morocco.stop()
             await running.stop()
+            await simulators.stop()
             throw error
         }
         await belgium.stop()
         await morocco.stop()
         await running.stop()
+        await simulators.stop()
     }
 
     /// Waits until `condition` holds for the case on `desk` (deliveries run in the background).
@@ -77,7 +83,7 @@ import Testing
         let application = ReadmissionApplication(
             agreement: "EU-MAR-2026", procedure: "normal",
             person: PersonRecord(names: [.init(given: "Youssef", family: "El Amrani")], dateOfBirth: "1987-04-12", placeOfBirth: "Tangier", sex: "M", nationality: "MAR",
-                                 documents: [.init(kind: "passport", number: "VX4412873", issuingCountry: "MAR")]),
+                                 documents: [.init(kind: "passport", number: "VX4412873", issuingCountry: "MAR"), .init(kind: "national_id_card", number: "K0459821", issuingCountry: "MAR")]),
             evidence: [Evidence(strength: "proof", kind: "passport", description: "copy of the data page")],
             biometricReferences: ["BE-AFIS-2026-118812"], apprehension: .init(date: "2026-11-02", place: "Brussels-South", circumstances: "identity check"),
             specialNeeds: "diabetic: insulin during the journey", escort: "required"
@@ -93,9 +99,10 @@ import Testing
         #expect(received.readmission.application == application)
         #expect(received.readmission.reference == "BEL-RA-2026-0042")
 
-        // Morocco checks the registries: the passport and the birth record match.
+        // Morocco checks its registries over HTTP: the national ID card and the birth record match.
         let matches = try await morocco.verifyIdentity(id, by: "officer.mar")
-        #expect(matches.map(\.outcome) == [.confirmed, .confirmed])
+        #expect(matches.map(\.outcome) == [.confirmed, .confirmed], "\(matches)")
+        #expect(matches.allSatisfy { $0.source != nil && $0.at != nil })
         await #expect(throws: ReadmissionError(code: "readmission.wrong_side", reason: "")) { try await belgium.verifyIdentity(id, by: "liaison.bel") }
 
         try await morocco.requestInformation(id, questions: ["Where did he live in Morocco?"], by: "officer.mar")
@@ -177,7 +184,7 @@ import Testing
             #expect(record.principal?.rawValue == link.personID)
             let person = try await node.service.person(try #require(Person.ID(link.personID)), by: .system)
             #expect(person.details.name.family == "El Amrani" && person.details.dateOfBirth?.text == "1987-04-12")
-            #expect(person.details.identityDocuments.map(\.number) == ["VX4412873"])
+            #expect(person.details.identityDocuments.map(\.number) == ["VX4412873", "K0459821"])
             // The workflow's path, driven by the messages: application, information asked and
             // given, acceptance, transfer notice, transfer.
             let steps = try await node.service.history(number, by: .system).filter { $0.action == .statusChanged }

@@ -18,9 +18,10 @@ public struct ReadmissionDemo: Sendable {
         self.georgia = georgia
     }
 
-    static func person(_ given: String, _ family: String, born: String, at place: String, sex: String, document: (String, String)?) -> PersonRecord {
-        PersonRecord(names: [.init(given: given, family: family)], dateOfBirth: born, placeOfBirth: place, sex: sex, nationality: "MAR", protectionStatus: "none",
-                     documents: document.map { [.init(kind: $0.0, number: $0.1, issuingCountry: "MAR")] })
+    static func person(_ given: String, _ family: String, born: String, at place: String, sex: String, document: (String, String)?, card: String? = nil) -> PersonRecord {
+        let documents = (document.map { [$0] } ?? []) + (card.map { [("national_id_card", $0)] } ?? [])
+        return PersonRecord(names: [.init(given: given, family: family)], dateOfBirth: born, placeOfBirth: place, sex: sex, nationality: "MAR", protectionStatus: "none",
+                            documents: documents.isEmpty ? nil : documents.map { .init(kind: $0.0, number: $0.1, issuingCountry: "MAR") })
     }
 
     static func application(_ person: PersonRecord, evidence: Evidence, procedure: String = "normal", place: String, needs: String? = nil) -> ReadmissionApplication {
@@ -45,7 +46,7 @@ public struct ReadmissionDemo: Sendable {
         let year = CalendarDate(Date()).year
         // 1. Carried through to the notified transfer.
         let done = try await belgium.submitApplication(
-            Self.application(Self.person("Youssef", "El Amrani", born: "1987-04-12", at: "Tangier", sex: "M", document: ("passport", "VX4412873")),
+            Self.application(Self.person("Youssef", "El Amrani", born: "1987-04-12", at: "Tangier", sex: "M", document: ("passport", "VX4412873"), card: "K0459821"),
                              evidence: Evidence(strength: "proof", kind: "passport", description: "passport seized at apprehension"), place: "Brussels-South station",
                              needs: "diabetic: insulin during the journey"),
             reference: "BEL-RA-\(year)-0101", by: "bel.liaison")
