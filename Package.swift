@@ -91,7 +91,6 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Adapters/Simulators",
             exclude: ["README.md"],
             resources: [.copy("population.json")],
             swiftSettings: swiftSettings
@@ -338,6 +337,8 @@ let package = Package(
             name: "AccordServerTests",
             dependencies: [
                 "AccordServer", "AccordTesting", "Casework", "AccordCore", "Federation", "Exchange", "Gateway", "Storage",
+                "AdapterKit", "AdapterSimulators", "NationalIDAdapter", "CivilRegistryAdapter", "BorderAdapter", "PoliceAdapter",
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "X509", package: "swift-certificates"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

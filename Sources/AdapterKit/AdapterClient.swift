@@ -68,6 +68,9 @@ public final class AdapterClient: Sendable {
     static let http: HTTPClient = {
         var configuration = HTTPClient.Configuration(redirectConfiguration: .disallow, timeout: .init(connect: .seconds(5)))
         configuration.connectionPool = .init(idleTimeout: .seconds(30))
+        // A refused connection fails the attempt at once; the manifest's retries and breaker
+        // decide what happens next (AsyncHTTPClient would otherwise retry until the deadline).
+        configuration.connectionPool.retryConnectionEstablishment = false
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

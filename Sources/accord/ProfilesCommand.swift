@@ -7,7 +7,7 @@ import Foundation
 struct ProfilesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "profiles",
-        abstract: "Check the data in Profiles/: readmission agreements, workflows, office calendars and triage rules.",
+        abstract: "Check the data in Profiles/ and Adapters/: readmission agreements, workflows, office calendars, triage rules and adapter manifests.",
         subcommands: [Validate.self]
     )
 
@@ -39,6 +39,7 @@ struct ProfilesCommand: AsyncParsableCommand {
             var workflowFiles: [URL] = []
             var calendarFiles: [URL] = []
             var triageFiles: [URL] = []
+            var manifestFiles: [URL] = []
             let targets = paths.isEmpty ? [ReadmissionRuntime.defaultAgreementsDirectory().path, configuration.workflowsFolder.path, configuration.triageFolder.path] : paths
             for path in targets {
                 var isDirectory: ObjCBool = false
@@ -48,7 +49,10 @@ struct ProfilesCommand: AsyncParsableCommand {
                 }
                 let files: [URL]
                 if isDirectory.boolValue {
-                    let found = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+                    let entries = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).sorted()
+                    // Adapter manifests sit one folder down: Adapters/<System>/manifest.yaml.
+                    let found = entries.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
+                        + entries.map { "\($0)/manifest.yaml" }.filter { FileManager.default.fileExists(atPath: path + "/" + $0) }
                     if found.isEmpty { problems.append(.init(file: path, diagnostic: .init(code: "profiles.none", message: "no profiles (*.yaml) in this directory"))) }
                     files = found.map { URL(fileURLWithPath: path).appendingPathComponent($0) }
                 } else {
@@ -56,7 +60,10 @@ struct ProfilesCommand: AsyncParsableCommand {
                 }
                 for file in files {
                     let text = FileManager.default.contents(atPath: file.path).map { String(decoding: $0, as: UTF8.self) } ?? ""
-                    if file.lastPathComponent == WorkflowProfileFile.calendarsFileName {
+                    let lines = text.split(separator: "\n")
+                    if lines.contains(where: { $0.hasPrefix("system:") }) && lines.contains(where: { $0.hasPrefix("kind:") }) {
+                        manifestFiles.append(file)
+                    } else if file.lastPathComponent == WorkflowProfileFile.calendarsFileName {
                         calendarFiles.append(file)
                     } else if text.split(separator: "\n").contains(where: { $0.hasPrefix("workflow:") }) {
                         workflowFiles.append(file)
@@ -99,12 +106,15 @@ struct ProfilesCommand: AsyncParsableCommand {
                     problems += TriageProfileFile.parse(text, workflows: catalog).1.map { .init(file: file.path, diagnostic: $0) }
                 }
             }
+            for file in manifestFiles {
+                problems += AdapterManifestFile.load(file).1.map { .init(file: file.path, diagnostic: $0) }
+            }
             for problem in problems { print(problem) }
             let errors = problems.filter { $0.diagnostic.severity == .error }.count
             let warnings = problems.count - errors
-            let count = agreementFiles.count + workflowFiles.count + calendarFiles.count + triageFiles.count
+            let count = agreementFiles.count + workflowFiles.count + calendarFiles.count + triageFiles.count + manifestFiles.count
             print("\(count) file(s): \(profiles.count) valid agreement(s)\(profiles.isEmpty ? "" : " (\(profiles.map(\.id).joined(separator: ", ")))"), "
-                  + "\(workflows.count) valid workflow(s)\(workflows.isEmpty ? "" : " (\(workflows.joined(separator: ", ")))"), \(triageFiles.count) triage file(s); \(errors) error(s), \(warnings) warning(s)")
+                  + "\(workflows.count) valid workflow(s)\(workflows.isEmpty ? "" : " (\(workflows.joined(separator: ", ")))"), \(triageFiles.count) triage file(s), \(manifestFiles.count) adapter manifest(s); \(errors) error(s), \(warnings) warning(s)")
             if errors > 0 { throw ExitCode(1) }
         }
     }

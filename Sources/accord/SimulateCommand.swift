@@ -91,7 +91,11 @@ struct SimulateCommand: AsyncParsableCommand {
                     Foundation.exit(0)
                 }
             }
-            let group = ServiceGroup(configuration: .init(services: [application], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            // A simulator has nothing to finish: it exits at once on SIGTERM or Ctrl-C, whatever
+            // keep-alive connections are open (a graceful TLS shutdown waits seconds for them).
+            signal(SIGTERM) { _ in _exit(0) }
+            signal(SIGINT) { _ in _exit(0) }
+            let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
             try await group.run()
         }
     }

@@ -122,6 +122,11 @@ public enum SimulatedAgencies {
         return Agency(system: plan.simulator, port: port, manifestFile: file, arguments: arguments)
     }
 
+    /// Another CA's client certificate and key (`client.pem`, `client.key`): what a stranger would present.
+    public static func issueTLSForTests(into folder: URL) throws {
+        try issueTLS(into: folder, host: "127.0.0.1")
+    }
+
     /// A development CA of the agency, a server certificate for `host` and a client certificate
     /// for the node (kept when they exist). Development only: the keys are files beside the manifest.
     static func issueTLS(into folder: URL, host: String) throws {
