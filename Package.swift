@@ -252,6 +252,7 @@ let package = Package(
                 "AccordCore", "Casework", "Storage", "AccordServer", "Exchange", "Identity", "Ledger", "Readmission",
                 "AdapterKit", "AdapterSimulators",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "X509", package: "swift-certificates"),

@@ -69,6 +69,12 @@ public struct CaseworkAPI: Sendable {
             try await service.erasePerson(context.parameters.personID(), by: try await caller(request))
             return Response(status: .noContent)
         }
+        api.get("persons/{personID}/checks") { request, context in
+            try JSONResponse.make(CheckList(checks: try await service.checks(of: context.parameters.personID(), by: try await caller(request))))
+        }
+        api.post("persons/{personID}/checks") { request, context in
+            try JSONResponse.make(CheckList(checks: try await service.runChecks(context.parameters.personID(), by: try await caller(request))))
+        }
         api.get("persons/{personID}/cases") { request, context in
             let id = try context.parameters.personID()
             try request.requireOnlyQuery(["limit", "offset"])
@@ -214,6 +220,7 @@ struct PersonUpdate: Decodable {
 }
 
 struct PersonList: Encodable { let persons: [Person] }
+struct CheckList: Encodable { let checks: [PersonCheck] }
 struct NoteList: Encodable { let notes: [CaseNote] }
 struct HistoryList: Encodable { let history: [CaseHistoryEntry] }
 struct DocumentList: Encodable { let documents: [CaseDocument] }

@@ -71,9 +71,10 @@ public final class AccordNode: Sendable {
                 if rewritten > 0 { logger.info("search keys rewritten", metadata: ["persons": "\(rewritten)"]) }
             }
             let metrics = PrometheusCollectorRegistry()
+            let adapters = try loadAdapters(configuration, store: store, metrics: metrics, clock: clock)
             return AccordNode(configuration: configuration, store: store, cipher: cipher,
-                              service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids),
-                              adapters: try loadAdapters(configuration, store: store, metrics: metrics, clock: clock), metrics: metrics, logger: logger)
+                              service: try makeService(store: store, cipher: cipher, configuration: configuration, clock: clock, ids: ids, adapters: adapters),
+                              adapters: adapters, metrics: metrics, logger: logger)
         } catch {
             await store.shutdown()
             throw error
@@ -104,7 +105,7 @@ public final class AccordNode: Sendable {
     /// The case service over `store`; also used by the demo to seed with its own clock.
     public static func makeService(
         store: SQLStore, cipher: FieldCipher, configuration: NodeConfiguration, clock: any WallClock, ids: any IdentifierGenerator = RandomIdentifierGenerator(),
-        engine: WorkflowEngine? = nil
+        engine: WorkflowEngine? = nil, adapters: NodeAdapters = .none
     ) throws -> CaseworkService {
         CaseworkService(
             persons: SQLPersonRepository(store: store, cipher: cipher),
@@ -119,7 +120,8 @@ public final class AccordNode: Sendable {
             signer: NodeDecisionSigner(key: try NodeKeys.loadOrCreate(in: configuration.dataDirectory).decisionKey),
             users: SQLUserRepository(store: store, cipher: cipher),
             clock: clock, ids: ids, documentPolicy: configuration.documents,
-            policy: try configuration.accessPolicy()
+            policy: try configuration.accessPolicy(),
+            checker: adapters.personChecker, personChecks: SQLPersonCheckRepository(store: store, cipher: cipher)
         )
     }
 

@@ -7,6 +7,7 @@ import Identity
 import NationalIDAdapter
 import PoliceAdapter
 public import Readmission
+public import Casework
 import Storage
 
 /// The national systems a node reaches, built from its manifests (`adapters.directory`): at
@@ -126,5 +127,55 @@ struct CivilRegistryRecords: IdentityRegistry {
 
     func verify(_ person: PersonRecord, by actor: String, caseRef: String?) async -> IdentityMatch {
         IdentityMatch(await adapter.verify(AdapterSubject(person), context: AdapterCallContext(actor: actor, caseRef: caseRef, purpose: "readmission identity verification")))
+    }
+}
+
+extension NodeAdapters {
+    /// What registrations are checked against: the police (documents, watchlist) and the border
+    /// history; nil when the node reaches neither.
+    public var personChecker: (any PersonChecker)? {
+        police == nil && border == nil ? nil : AdapterPersonChecker(police: police, border: border)
+    }
+}
+
+/// Registration checks over the police and border adapters.
+struct AdapterPersonChecker: PersonChecker {
+    let police: PoliceAdapter?
+    let border: BorderAdapter?
+
+    func check(_ person: Person, requestedBy actor: UserID, role: String?, purpose: String) async -> [PersonCheckResult] {
+        let subject = AdapterSubject(person.details)
+        let context = AdapterCallContext(actor: actor.rawValue, role: role, personRef: person.id.rawValue, purpose: purpose)
+        var checks: [AdapterCheck] = []
+        if let police {
+            checks += await police.documents(subject, context: context)
+            checks.append(await police.watchlist(subject, context: context))
+        }
+        if let border { checks.append(await border.history(subject, context: context)) }
+        return checks.map {
+            PersonCheckResult(source: name(of: $0), kind: $0.kind.rawValue, check: $0.check, at: $0.at,
+                              outcome: PersonCheck.Outcome(rawValue: $0.outcome.rawValue) ?? .notVerified, reference: $0.reference, detail: $0.detail, problem: $0.problem)
+        }
+    }
+
+    func name(of check: AdapterCheck) -> String {
+        switch check.kind {
+        case .police: police?.client.manifest.name ?? check.system
+        case .border: border?.client.manifest.name ?? check.system
+        default: check.system
+        }
+    }
+}
+
+extension AdapterSubject {
+    /// A registered person, in the adapters' terms.
+    init(_ details: PersonDetails) {
+        self.init(
+            givenNames: details.name.given.isEmpty ? nil : details.name.given, familyName: details.name.family,
+            nativeName: details.nativeNames.first.map { "\($0.given) \($0.family)".trimmingCharacters(in: .whitespaces) },
+            dateOfBirth: details.dateOfBirth?.text, placeOfBirth: details.placeOfBirth, sex: details.sex.rawValue,
+            nationality: details.nationality?.rawValue,
+            documents: details.identityDocuments.map { .init(kind: $0.kind.rawValue, number: $0.number, issuingCountry: $0.issuingCountry.rawValue) }
+        )
     }
 }

@@ -138,7 +138,7 @@ extension ProfileReader {
     mutating func workflow(_ root: Node) -> Workflow? {
         lines[""] = root.mark?.line ?? 1
         guard let members = members(root, "", required: ["workflow", "version", "title", "initial", "states", "transitions"],
-                                    optional: ["fields", "checklist", "decision"]) else { return nil }
+                                    optional: ["fields", "checklist", "decision", "reactions"]) else { return nil }
         let typeText = string(members["workflow"], "workflow")
         let type = typeText.flatMap(CaseType.init(rawValue:))
         if let typeText, type == nil {
@@ -153,9 +153,10 @@ extension ProfileReader {
         let states = keyed(members["states"], "states").compactMap { state($0.1, id: $0.0) }
         let transitions = keyed(members["transitions"], "transitions").compactMap { transition($0.1, id: $0.0) }
         let decision = members["decision"].flatMap { decisionRule($0) }
+        let reactions = reactions(members["reactions"])
         guard let type, let version, version >= 1, let title, let initial else { return nil }
         return Workflow(caseType: type, version: version, title: title, initial: initial, states: states, transitions: transitions,
-                        fields: fields, checklist: checklist, decision: decision)
+                        fields: fields, checklist: checklist, decision: decision, reactions: reactions)
     }
 
     mutating func field(_ node: Node, id: String) -> Workflow.Field? {
@@ -216,24 +217,7 @@ extension ProfileReader {
                 if guards.decision == nil { error("invalid_value", "\(path).guards.decision must be proposed or approved", fields["decision"], "\(path).guards.decision") }
             }
         }
-        var effects = Workflow.Effects()
-        if let node = members["effects"], let fields = self.members(node, "\(path).effects", required: [], optional: ["tasks", "events"]) {
-            effects.events = strings(fields["events"], "\(path).effects.events")
-            for (index, item) in list(fields["tasks"], "\(path).effects.tasks").enumerated() {
-                let at = "\(path).effects.tasks[\(index)]"
-                guard let task = self.members(item, at, required: ["title"], optional: ["due", "team", "priority"]) else { continue }
-                let title = string(task["title"], "\(at).title")
-                let due = limit(task["due"], "\(at).due")
-                let team = string(task["team"], "\(at).team")
-                var priority = CaseTask.Priority.normal
-                if let text = string(task["priority"], "\(at).priority") {
-                    if let parsed = CaseTask.Priority(rawValue: text) { priority = parsed } else {
-                        error("invalid_value", "\(at).priority must be one of \(CaseTask.Priority.allCases.map(\.rawValue).joined(separator: ", "))", task["priority"], "\(at).priority")
-                    }
-                }
-                if let title { effects.tasks.append(Workflow.TaskTemplate(title: title, due: due, role: team, priority: priority)) }
-            }
-        }
+        let effects = members["effects"].map { self.effects($0, "\(path).effects") } ?? Workflow.Effects()
         let fourEyes = bool(members["fourEyes"], "\(path).fourEyes", default: false)
         let reasonRequired = bool(members["reasonRequired"], "\(path).reasonRequired", default: false)
         let sets = strings(members["sets"], "\(path).sets")
@@ -242,6 +226,50 @@ extension ProfileReader {
         if members["permission"] != nil, permission == nil { return nil }
         return Workflow.Transition(id: id, label: label, from: from, to: to, permission: permission, guards: guards, fourEyes: fourEyes,
                                    reasonRequired: reasonRequired, sets: sets, effects: effects, on: on)
+    }
+
+    /// Tasks and named events (of a transition or a reaction).
+    mutating func effects(_ node: Node, _ path: String) -> Workflow.Effects {
+        var effects = Workflow.Effects()
+        guard let fields = self.members(node, path, required: [], optional: ["tasks", "events"]) else { return effects }
+        effects.events = strings(fields["events"], "\(path).events")
+        for (index, item) in list(fields["tasks"], "\(path).tasks").enumerated() {
+            let at = "\(path).tasks[\(index)]"
+            guard let task = self.members(item, at, required: ["title"], optional: ["due", "team", "priority"]) else { continue }
+            let title = string(task["title"], "\(at).title")
+            let due = limit(task["due"], "\(at).due")
+            let team = string(task["team"], "\(at).team")
+            var priority = CaseTask.Priority.normal
+            if let text = string(task["priority"], "\(at).priority") {
+                if let parsed = CaseTask.Priority(rawValue: text) { priority = parsed } else {
+                    error("invalid_value", "\(at).priority must be one of \(CaseTask.Priority.allCases.map(\.rawValue).joined(separator: ", "))", task["priority"], "\(at).priority")
+                }
+            }
+            if let title { effects.tasks.append(Workflow.TaskTemplate(title: title, due: due, role: team, priority: priority)) }
+        }
+        return effects
+    }
+
+    /// `reactions: { <event>: { label, effects } }`: events such as `adapter.police.hit`.
+    mutating func reactions(_ node: Node?) -> [Workflow.Reaction] {
+        guard let node else { return [] }
+        guard let mapping = node.mapping else {
+            error("wrong_type", "reactions must be a mapping of event names", node, "reactions")
+            return []
+        }
+        lines["reactions"] = node.mark?.line
+        return mapping.compactMap { key, value in
+            let event = key.string ?? ""
+            let path = "reactions.\(event)"
+            lines[path] = key.mark?.line
+            guard event.range(of: "^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+$", options: .regularExpression) != nil else {
+                error("invalid_identifier", "\(path): event names are dotted lower-case words (adapter.police.hit)", key, path)
+                return nil
+            }
+            guard let fields = members(value, path, required: ["label", "effects"], optional: []), let label = string(fields["label"], "\(path).label"),
+                  let effectsNode = fields["effects"] else { return nil }
+            return Workflow.Reaction(event: event, label: label, effects: effects(effectsNode, "\(path).effects"))
+        }
     }
 
     mutating func decisionRule(_ node: Node) -> Workflow.DecisionRule? {

@@ -4,6 +4,7 @@ import Casework
 import Identity
 public import Foundation
 import Logging
+import Prometheus
 public import Storage
 
 extension TestDatabase {
@@ -24,11 +25,13 @@ extension TestDatabase {
                 configuration.accessPolicyFile = file.path
             }
             let cipher = try await TestDatabase.cipher(for: store)
-            let service = try AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: ManualWallClock(start))
+            let metrics = PrometheusCollectorRegistry()
+            let adapters = try AccordNode.loadAdapters(configuration, store: store, metrics: metrics)
+            let service = try AccordNode.makeService(store: store, cipher: cipher, configuration: configuration, clock: ManualWallClock(start), adapters: adapters)
             try await Fixtures.createOfficers(in: SQLUserRepository(store: store, cipher: cipher))
             var logger = Logger(label: "accord.test.node")
             logger.logLevel = .warning
-            return try await body(AccordNode(configuration: configuration, store: store, cipher: cipher, service: service, logger: logger))
+            return try await body(AccordNode(configuration: configuration, store: store, cipher: cipher, service: service, adapters: adapters, metrics: metrics, logger: logger))
         }
     }
 }

@@ -27,6 +27,8 @@ public struct CaseHistoryEntry: Identifiable, Sendable, Equatable, Codable {
         case triaged
         case appointmentScheduled = "appointment_scheduled"
         case appointmentCancelled = "appointment_cancelled"
+        /// A national system's answer that the workflow reacts to (a police hit).
+        case checkRecorded = "check_recorded"
     }
 
     public let id: ID

@@ -195,17 +195,8 @@ extension CaseworkService {
             let names = fields.keys.sorted().map { workflow.field($0)?.label ?? $0 }
             history.append(self.record(.fieldsChanged, "Recorded: \(names.joined(separator: ", "))", by: actor, at: now))
         }
-        var created: [CaseTask] = []
-        for template in transition.effects.tasks {
-            let task = CaseTask(
-                id: .init(ids.next()), caseID: record.id, caseNumber: record.number, title: template.title,
-                assignee: template.role == nil ? next.assignedOfficer : nil, team: template.role, office: record.office,
-                due: engine.due(template.due, after: day, at: record.office), priority: template.priority,
-                createdAt: now, createdBy: actor, source: "transition:\(transition.id)"
-            )
-            created.append(task)
-            history.append(self.record(.taskCreated, "Task: \(task.title)" + (task.due.map { ", due \($0)" } ?? "") + (task.team.map { " (queue: \($0))" } ?? ""), by: actor, at: now))
-        }
+        let (created, taskHistory) = tasks(from: transition.effects.tasks, on: next, day: day, by: actor, at: now, source: "transition:\(transition.id)")
+        history += taskHistory
         var events = ([ "entered.\(transition.to)" ] + transition.effects.events).map {
             CaseEvent(id: .init(ids.next()), caseID: record.id, name: $0, at: now, actor: actor, source: "transition:\(transition.id)")
         }
@@ -216,6 +207,42 @@ extension CaseworkService {
         }
         let nextTimer = engine.timers(in: workflow, state: next.state, deadline: next.deadline, at: next.office).first?.on
         return try await cases.update(next, expectedVersion: record.version, change: CaseChange(history: history, tasks: created, events: events, nextTimer: nextTimer))
+    }
+
+    /// The tasks of `templates` on `record` (no team: its officer), with their history entries.
+    func tasks(from templates: [Workflow.TaskTemplate], on record: Case, day: CalendarDate, by actor: UserID, at now: Date, source: String) -> ([CaseTask], [HistoryRecord]) {
+        var created: [CaseTask] = []
+        var history: [HistoryRecord] = []
+        for template in templates {
+            let task = CaseTask(
+                id: .init(ids.next()), caseID: record.id, caseNumber: record.number, title: template.title,
+                assignee: template.role == nil ? record.assignedOfficer : nil, team: template.role, office: record.office,
+                due: engine.due(template.due, after: day, at: record.office), priority: template.priority,
+                createdAt: now, createdBy: actor, source: source
+            )
+            created.append(task)
+            history.append(self.record(.taskCreated, "Task: \(task.title)" + (task.due.map { ", due \($0)" } ?? "") + (task.team.map { " (queue: \($0))" } ?? ""), by: actor, at: now))
+        }
+        return (created, history)
+    }
+
+    /// The workflow's reaction to `event` on an open case (no transition): its tasks and named
+    /// events, with `summary` in the history. Nil when the workflow has none.
+    @discardableResult
+    public func react(to event: String, on caseID: Case.ID, summary: String, by caller: Caller = .system) async throws -> Case? {
+        guard let record = try await cases.case(caseID), let reaction = try engine.reaction(to: event, for: record) else { return nil }
+        let now = self.now
+        let day = engine.day(of: now, at: record.office)
+        var next = record
+        next.updatedAt = now
+        var history = [self.record(.checkRecorded, "\(reaction.label): \(summary)", by: caller.user, at: now)]
+        let (created, taskHistory) = tasks(from: reaction.effects.tasks, on: record, day: day, by: caller.user, at: now, source: "reaction:\(event)")
+        history += taskHistory
+        let events = ([event] + reaction.effects.events).map { CaseEvent(id: .init(ids.next()), caseID: record.id, name: $0, at: now, actor: caller.user, source: "reaction:\(event)") }
+        let updated = try await cases.update(next, expectedVersion: record.version,
+                                             change: CaseChange(history: history, tasks: created, events: events, nextTimer: try engine.nextTimer(of: record)))
+        try await audit.record(caller.event(.update, "case", updated.id.rawValue))
+        return updated
     }
 
     /// Takes the transition `event` triggers from the case's state, if any and if its guards

@@ -25,14 +25,21 @@ public struct CaseworkService: Sendable {
     /// The accounts officers are assigned from (nil: assignments are not checked, for domain tests).
     public let users: (any UserRepository)?
     public let appointments: any AppointmentRepository
+    /// National systems registrations are checked against (nil: none reached).
+    public let checker: (any PersonChecker)?
+    /// Where their answers are kept (nil: checks are not kept, for domain tests).
+    public let personChecks: (any PersonCheckRepository)?
 
     public init(
         persons: any PersonRepository, cases: any CaseRepository, documents: any DocumentRepository, blobs: any BlobStore,
         audit: any AuditTrail, tasks: any TaskRepository, decisions: any DecisionRepository, appointments: any AppointmentRepository, engine: WorkflowEngine,
         signer: any DecisionSigner, users: (any UserRepository)? = nil,
         clock: any WallClock = SystemWallClock(), ids: any IdentifierGenerator = RandomIdentifierGenerator(),
-        documentPolicy: DocumentPolicy = DocumentPolicy(), policy: AccessPolicy = .standard
+        documentPolicy: DocumentPolicy = DocumentPolicy(), policy: AccessPolicy = .standard,
+        checker: (any PersonChecker)? = nil, personChecks: (any PersonCheckRepository)? = nil
     ) {
+        self.checker = checker
+        self.personChecks = personChecks
         self.tasks = tasks
         self.decisions = decisions
         self.appointments = appointments
@@ -77,7 +84,7 @@ public struct CaseworkService: Sendable {
     }
 
     /// A person is seen through the cases they are in.
-    private func resources(ofPerson id: Person.ID) async throws -> [AccessPolicy.Resource] {
+    func resources(ofPerson id: Person.ID) async throws -> [AccessPolicy.Resource] {
         try await cases.caseResources(ofPersons: [id])[id, default: []].map { AccessPolicy.Resource(office: $0.office.rawValue, caseType: $0.type.rawValue) }
     }
 
@@ -110,6 +117,9 @@ public struct CaseworkService: Sendable {
         try await authorize(caller, .editPerson, [], .create, "person", person.id.rawValue)
         try await persons.insert(person)
         try await audit.record(caller.event(.create, "person", person.id.rawValue))
+        // Documents against the police databases, the border history: after the record is
+        // stored, outside any transaction; a system that cannot be asked is "not verified".
+        if checker != nil { _ = try await recordChecks(of: person, by: caller) }
         return person
     }
 
@@ -265,6 +275,10 @@ public struct CaseworkService: Sendable {
         )
         let opened = try await cases.open(draft, history: record(.caseOpened, "\(type!.label) case opened at \(office!) (workflow version \(workflow.version))", by: caller.user, at: now), change: change)
         try await audit.record(caller.event(.create, "case", opened.id.rawValue))
+        // A police hit recorded on the principal before the case existed reaches its workflow now.
+        if let principal, let hit = try await personChecks?.checks(of: principal, limit: 50).first(where: { $0.workflowEvent != nil }), let event = hit.workflowEvent {
+            return try await react(to: event, on: opened.id, summary: "\(hit.source): \(hit.detail)") ?? opened
+        }
         return opened
     }
 

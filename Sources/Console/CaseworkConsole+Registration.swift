@@ -21,6 +21,13 @@ extension CaseworkConsole {
             guard let id = context.parameters.get("personID").flatMap(Person.ID.init) else { throw CaseworkError.personNotFound("") }
             return try await personPage(id, session: session, request: request)
         }
+        console.post("persons/{personID}/checks") { request, context in
+            let session = try await requireSession(request)
+            guard let id = context.parameters.get("personID").flatMap(Person.ID.init) else { throw CaseworkError.personNotFound("") }
+            _ = try await checkedForm(request, session)
+            _ = try await service.runChecks(id, by: Self.caller(session, request))
+            return Response(status: .seeOther, headers: [.location: "/console/persons/\(id.rawValue)#checks", .cacheControl: "no-store"])
+        }
         console.post("persons/{personID}/cases") { request, context in
             let session = try await requireSession(request)
             guard let id = context.parameters.get("personID").flatMap(Person.ID.init) else { throw CaseworkError.personNotFound("") }
@@ -130,6 +137,7 @@ extension CaseworkConsole {
         let cases = try await service.listCases(CaseFilter(personID: id, limit: 100), by: caller).cases
         let card = PersonCard(person, party: CaseParty(personID: id, role: .principal))
         let canOpen = caller.grants.map { service.policy.allows($0, .editCase) } ?? true
+        let checks = try await service.checks(of: id, by: caller)
         var summary: ErrorSummary?
         if let error {
             summary = ErrorSummary(code: error.code, text: error.reason, items: error.diagnostics.map { ErrorSummary.Item(text: $0.message, anchor: "open-\($0.path ?? "type")") })
@@ -138,6 +146,9 @@ extension CaseworkConsole {
             nodeName: nodeName, signedIn: signedIn(session), csrf: session.csrfToken, id: id.rawValue, person: card,
             cases: cases.map { CaseRow($0, persons: [id: person], stateLabel: stateLabel($0), today: CalendarDate(Date())) },
             canOpen: canOpen,
+            checks: checks.map(CheckRow.init), hasChecks: !checks.isEmpty, reachesSystems: service.reachesNationalSystems,
+            canCheck: service.reachesNationalSystems && (caller.grants.map { service.policy.allows($0, .editPerson) } ?? true),
+            alarm: checks.contains { $0.outcome.isAlarming },
             types: CaseType.allCases.map { Option(value: $0.rawValue, label: $0.label, selected: form?["type"] == $0.rawValue) },
             office: form?["office"] ?? caller.grants?.compactMap(\.office).first ?? "", officer: form?["assignedOfficer"] ?? "", title: form?["title"] ?? "",
             errors: summary
@@ -192,9 +203,44 @@ struct PersonPage {
     let person: PersonCard
     let cases: [CaseRow]
     let canOpen: Bool
+    let checks: [CheckRow]
+    let hasChecks: Bool
+    let reachesSystems: Bool
+    let canCheck: Bool
+    /// A hit or a conflicting answer among the checks.
+    let alarm: Bool
     let types: [Option]
     let office: String
     let officer: String
     let title: String
     let errors: ErrorSummary?
+}
+
+/// One answer of a national system, as the person page's panel shows it.
+struct CheckRow {
+    let source: String
+    let check: String
+    let at: String
+    let outcome: String
+    let outcomeCode: String
+    let detail: String
+    let reference: String?
+    let problem: String?
+
+    static let outcomes: [PersonCheck.Outcome: String] = [
+        .confirmed: "Confirmed", .conflicting: "Does not match", .notFound: "No record", .hit: "HIT", .noHit: "No hit",
+        .recordsFound: "Records found", .notVerified: "Not verified",
+    ]
+    static let checks = ["sltd": "Lost and stolen documents", "watchlist": "Watchlist", "crossings": "Border crossings", "authenticate": "Identity", "birth-search": "Birth record"]
+
+    init(_ check: PersonCheck) {
+        source = check.source
+        self.check = Self.checks[check.check] ?? check.check
+        at = ConsoleFormat.dateTime(check.at)
+        outcome = Self.outcomes[check.outcome] ?? check.outcome.rawValue
+        outcomeCode = check.outcome.rawValue
+        detail = check.detail
+        reference = check.reference
+        problem = check.problem
+    }
 }

@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile, triage, appointments]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile, triage, appointments, personChecks]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -504,6 +504,29 @@ enum Migrations {
             "ALTER TABLE case_notes ADD COLUMN recipient TEXT",
             "CREATE INDEX case_notes_recipient ON case_notes (recipient)",
             "CREATE TABLE case_note_reads (note_id TEXT PRIMARY KEY REFERENCES case_notes(id), case_id TEXT NOT NULL, read_at BIGINT NOT NULL)",
+        ]
+    }
+
+    /// What national systems answered about a person (police, border): what matched is sealed
+    /// with the person's key; erasing the person makes it unreadable.
+    static let personChecks = Migration(id: "0015_person_checks") { _ in
+        [
+            """
+            CREATE TABLE person_checks (
+                id TEXT PRIMARY KEY,
+                person_id TEXT NOT NULL,
+                source TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                check_name TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                outcome TEXT NOT NULL,
+                reference TEXT,
+                detail TEXT NOT NULL,
+                problem TEXT,
+                requested_by TEXT NOT NULL
+            )
+            """,
+            "CREATE INDEX person_checks_person ON person_checks (person_id, at)",
         ]
     }
 }

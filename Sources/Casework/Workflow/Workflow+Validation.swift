@@ -20,6 +20,13 @@ extension Workflow {
         let known = Set(stateIDs)
         if !known.contains(initial) { fail("workflow.unknown_state", "the initial state \(initial) is not among the states", "initial") }
         if !states.contains(where: \.final) { fail("workflow.no_final_state", "no state is final: no case could ever close", "states") }
+        for reaction in reactions {
+            for task in reaction.effects.tasks {
+                if let role = task.role, !roles.contains(role) {
+                    fail("workflow.unknown_role", "a task of reaction \(reaction.event) goes to team \(role), which is not a role of the access policy", "reactions.\(reaction.event)")
+                }
+            }
+        }
         let fieldIDs = Set(fields.map(\.id))
         let fieldNames = fieldIDs.union(Self.builtInFields)
         for field in fields where field.kind == .choice && field.options.isEmpty {

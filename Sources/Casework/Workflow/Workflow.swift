@@ -16,14 +16,18 @@ public struct Workflow: Sendable, Equatable {
     /// The documents the case type's checklist expects, in order.
     public var checklist: [CaseDocument.Kind]
     public var decision: DecisionRule?
+    /// Events that do not move the case but have effects (a police hit opens a task for a
+    /// supervisor), while the case is open.
+    public var reactions: [Reaction]
     /// Where each element was written (`states.registered`, `transitions.submit`, …) → line, for
     /// diagnostics; empty for workflows built in code.
     public var lines: [String: Int]
 
     public init(
         caseType: CaseType, version: Int, title: String, initial: String, states: [State], transitions: [Transition],
-        fields: [Field] = [], checklist: [CaseDocument.Kind] = [], decision: DecisionRule? = nil, lines: [String: Int] = [:]
+        fields: [Field] = [], checklist: [CaseDocument.Kind] = [], decision: DecisionRule? = nil, reactions: [Reaction] = [], lines: [String: Int] = [:]
     ) {
+        self.reactions = reactions
         self.caseType = caseType
         self.version = version
         self.title = title
@@ -143,6 +147,20 @@ public struct Workflow: Sendable, Equatable {
         public init(tasks: [TaskTemplate] = [], events: [String] = []) {
             self.tasks = tasks
             self.events = events
+        }
+    }
+
+    /// What an event does to an open case without a transition: tasks and named events.
+    public struct Reaction: Sendable, Equatable {
+        /// `adapter.police.hit`, `agency.registry.document_cancelled`, …
+        public var event: String
+        public var label: String
+        public var effects: Effects
+
+        public init(event: String, label: String, effects: Effects) {
+            self.event = event
+            self.label = label
+            self.effects = effects
         }
     }
 

@@ -139,6 +139,13 @@ public struct WorkflowEngine: Sendable {
         return workflow.outgoing(from: record.state).first { $0.on.contains(event) && unmet($0, in: workflow, facts: facts).isEmpty }
     }
 
+    /// The reaction of the case's workflow to `event` while the case is open, if any.
+    public func reaction(to event: String, for record: Case) throws -> Workflow.Reaction? {
+        let workflow = try catalog.workflow(of: record)
+        guard workflow.state(record.state)?.final != true else { return nil }
+        return workflow.reactions.first { $0.event == event }
+    }
+
     /// The deadline of `state` for a case entering it on `day` at `office`.
     public func deadline(of state: Workflow.State, enteredOn day: CalendarDate, at office: OfficeCode) -> CalendarDate? {
         guard let deadline = state.deadline else { return nil }
