@@ -272,6 +272,11 @@ extension CaseworkConsole {
             status: t["status_\(state.rawValue)"] ?? state.rawValue, statusCode: state.rawValue,
             clockState: t["clock_\(view.clock?.state.rawValue ?? "not_started")"] ?? "", clockCode: view.clock?.state.rawValue ?? "not_started",
             facts: facts, clockFacts: clockFacts, timeline: Array(timeline), message: message,
+            identityChecks: rm.identityChecks.reversed().map { match in
+                .init(source: match.source ?? "—", at: match.at.map(ConsoleFormat.dateTime) ?? "—", outcome: t["identity_outcome_\(match.outcome.rawValue)"] ?? match.outcome.rawValue,
+                      outcomeCode: match.outcome.rawValue, detail: match.detail, reference: match.reference, problem: match.problem)
+            },
+            showsIdentityChecks: requested, reachesRegistries: !desk.registries.isEmpty,
             canVerify: requested && state.awaitsReply && !desk.registries.isEmpty,
             canRequestInformation: requested && state.awaitsReply && state != .informationRequested,
             canProposeInterview: requested && state.awaitsReply,
@@ -298,6 +303,10 @@ extension CaseworkConsole {
 
     /// One line on what an event said.
     static func summary(_ event: ReadmissionEvent) -> String {
+        if event.localKind == .identityChecked, let detail = event.detail {
+            let match = IdentityMatch.recorded(detail)
+            return "\(match.source.map { "\($0): " } ?? "")\(match.outcome.rawValue.replacingOccurrences(of: "_", with: " ")) — \(match.detail)"
+        }
         if let detail = event.detail, event.direction == .local { return detail }
         switch event.body {
         case .readmissionApplication(let application)?: return "\(application.person.names.first?.family ?? "") · \(application.procedure)"

@@ -19,6 +19,11 @@ struct ReadmissionListPage {
 }
 
 struct ReadmissionCasePage {
+    struct IdentityCheck {
+        let source, at, outcome, outcomeCode, detail: String
+        let reference, problem: String?
+    }
+
     struct Fact {
         let label, value: String
     }
@@ -52,6 +57,10 @@ struct ReadmissionCasePage {
     let clockFacts: [Fact]
     let timeline: [TimelineRow]
     let message: Message?
+    /// What the national registries answered (requested side), newest first.
+    let identityChecks: [IdentityCheck]
+    let showsIdentityChecks: Bool
+    let reachesRegistries: Bool
     // What this user may do now, on this side.
     let canVerify, canRequestInformation, canProposeInterview, canRecordInterview, canClaimExtension, canDecide, canApprove, canIssueDocument: Bool
     let canAnswer, canConfirmInterview, canNotifyTransfer, canConfirmTransfer: Bool
