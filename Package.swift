@@ -193,6 +193,7 @@ let package = Package(
             name: "API",
             dependencies: [
                 "AccordCore", "Casework", "Exchange",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

@@ -22,6 +22,11 @@ extension Request {
 
     /// Decodes a JSON body into `T`, mapping every failure to a stable code with the field path.
     func decodeJSON<T: Decodable>(_ type: T.Type, context: some RequestContext) async throws -> T {
+        try Self.decodeJSON(type, from: try await jsonBody())
+    }
+
+    /// The body, checked to be one well-formed JSON document within the limits (no member twice).
+    func jsonBody() async throws -> Data {
         if let contentType = headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
             throw APIError.unsupportedMediaType(contentType)
         }
@@ -37,6 +42,11 @@ extension Request {
         } catch {
             throw APIError.malformedJSON(error.reason)
         }
+        return data
+    }
+
+    /// `data` as `type`, every member known (`api.unknown_member`), every mistake with its path.
+    static func decodeJSON<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
         do {
             return try StrictDecoding.decode(T.self, from: data)
         } catch let error as DecodingError {

@@ -140,8 +140,10 @@ public final class AccordNode: Sendable {
                 return try JSONResponse.make(Health(status: "unavailable", database: store.dialect.rawValue), status: .serviceUnavailable)
             }
         }
-        CaseworkAPI(service: service, authenticator: TokenAuthenticator(authentication: try authentication(), tokens: SQLTokenRepository(store: store)))
-            .register(on: router)
+        let authenticator = TokenAuthenticator(authentication: try authentication(), tokens: SQLTokenRepository(store: store))
+        CaseworkAPI(service: service, authenticator: authenticator).register(on: router)
+        AgencyAPI(service: service, authenticator: authenticator, idempotency: SQLIdempotencyLog(store: store),
+                  exitFollowUp: readmission.map { Self.completeTransfers(desk: $0, service: service) }).register(on: router)
         let gate = SessionGate(authentication: try authentication(), sessions: SQLSessionRepository(store: store), store: store, configuration: configuration)
         var console = try await CaseworkConsole.load(service: service, nodeName: configuration.nodeName, gate: gate)
         console.federation = federation?.overview
@@ -157,6 +159,27 @@ public final class AccordNode: Sendable {
         }
         routeTable.set(router.routes.map { (method: $0.method.rawValue, path: $0.path.description) })
         return router
+    }
+
+    /// An exit reported by the border completes the notified transfers of the persons' readmission
+    /// cases (requesting side): the desk confirms each to the partner.
+    static func completeTransfers(desk: ReadmissionDesk, service: CaseworkService) -> AgencyAPI.ExitFollowUp {
+        { persons, exitAt, summary, caller in
+            var effects: [AgencyOutcome.Effect] = []
+            for person in persons {
+                for record in try await service.cases.list(CaseFilter(type: .readmission, open: true, personID: person, limit: CaseFilter.maximumLimit)).cases {
+                    guard let conversation = try await desk.conversation(ofCase: record.id.rawValue),
+                          try await desk.status(of: conversation) == .transferNotified else { continue }
+                    do {
+                        try await desk.confirmTransfer(conversation, summary: summary, exitRecordedAt: exitAt, by: caller.user.rawValue)
+                        effects.append(.init(caseNumber: record.number.text, effect: "transfer_completed"))
+                    } catch let error as ReadmissionError {
+                        effects.append(.init(caseNumber: record.number.text, effect: "transfer_not_completed: \(error.code)"))
+                    }
+                }
+            }
+            return effects
+        }
     }
 
     /// The HTTP application; `onRunning` is called with the bound port once it listens.

@@ -26,6 +26,8 @@ public struct CaseworkError: AccordError, Equatable {
         "casework.invalid_outcome", "casework.grounds_required", "casework.unknown_team", "casework.unknown_officer",
         "casework.officer_not_in_office", "casework.reason_required", "casework.assignee_required",
         "triage.unknown_track", "triage.reason_required", "appointment.reason_required",
+        // Agencies' reports: a time or date to come, a cancellation without its document.
+        "agency.time_in_future", "agency.date_in_future", "agency.document_required",
     ]
 
     /// Wraps the problems found by a validator; the first error's code becomes the error's code.

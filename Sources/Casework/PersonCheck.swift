@@ -53,8 +53,9 @@ public struct PersonCheck: Identifiable, Sendable, Equatable, Codable {
 
     /// The workflow event an alarming police result raises on the person's open cases.
     public var workflowEvent: String? {
-        guard kind == "police", outcome == .hit else { return nil }
-        return "adapter.police.hit"
+        if kind == "police", outcome == .hit { return "adapter.police.hit" }
+        if kind == "civil_registry", ["death", "document_cancelled"].contains(check) { return "agency.registry.\(check)" }
+        return nil
     }
 }
 

@@ -13,6 +13,7 @@ extension AccessPolicy {
                                        permissions: [.viewCase, .exchange, .decide], scope: .all, caseTypes: ["readmission"]),
         "data_protection_officer": Role(description: "Handles erasure requests", permissions: [.erasePerson, .viewAudit], scope: .all, purposeRequired: true),
         "applicant": Role(description: "Sees and adds to their own case in the portal", permissions: [.viewCase, .attachDocument], scope: .own),
+        "agency": Role(description: "A national agency's system calling in (border exits, police hits, registry notices); reads nothing", permissions: [.agencyReport], scope: .all),
         "legal_representative": Role(description: "Acts for applicants who named them", permissions: [.viewCase, .attachDocument, .addNote], scope: .own),
     ])
 }

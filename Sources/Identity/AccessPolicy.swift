@@ -14,6 +14,8 @@ public enum Permission: String, Sendable, Codable, CaseIterable {
     case viewAudit = "view_audit"
     case administer
     case exchange
+    /// A national agency's system reporting in (an exit, a police hit, a registry notice).
+    case agencyReport = "agency_report"
 }
 
 /// A role given to a user, optionally limited to one office.

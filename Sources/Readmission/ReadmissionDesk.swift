@@ -213,14 +213,17 @@ public struct ReadmissionDesk: Sendable {
         }
     }
 
-    public func confirmTransfer(_ id: ReadmissionCaseID, summary: String, by actor: String) async throws {
+    /// Confirms the notified transfer to the partner. `exitRecordedAt`: the border service
+    /// recorded the person's exit then — proof that the transfer took place, even before the
+    /// notified departure (an earlier flight); without it, only after the departure.
+    public func confirmTransfer(_ id: ReadmissionCaseID, summary: String, exitRecordedAt: Date? = nil, by actor: String) async throws {
         try await serialized(id) {
             let view = try await self.fold(id)
             try require(view, side: .requesting, action: "confirming the transfer", allowed: { $0 == .transferNotified })
             guard view.readmission.travelDocument != nil else {
                 throw ReadmissionError(code: "readmission.no_travel_document", reason: "the requested state has issued no travel document for this person yet", category: .conflict)
             }
-            if let departure = view.readmission.transfer.flatMap({ Timestamp.parse($0.departure) }), clock.now < departure {
+            if exitRecordedAt == nil, let departure = view.readmission.transfer.flatMap({ Timestamp.parse($0.departure) }), clock.now < departure {
                 throw ReadmissionError(code: "readmission.transfer_not_due", reason: "the notified departure is \(Timestamp.format(departure)); a transfer is confirmed after it", category: .conflict)
             }
             let summary = summary.trimmingCharacters(in: .whitespacesAndNewlines)

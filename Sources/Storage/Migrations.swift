@@ -5,7 +5,7 @@ struct Migration: Sendable {
 }
 
 enum Migrations {
-    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile, triage, appointments, personChecks]
+    static let all: [Migration] = [caseCore, appendOnly, auditLog, encryption, users, apiTokens, sessions, exchange, exchangeCheckpoints, readmission, workflows, readmissionCaseFile, triage, appointments, personChecks, agencyRequests]
 
     /// Persons, cases, parties, history, notes, documents.
     static let caseCore = Migration(id: "0001_case_core") { _ in
@@ -527,6 +527,23 @@ enum Migrations {
             )
             """,
             "CREATE INDEX person_checks_person ON person_checks (person_id, at)",
+        ]
+    }
+
+    /// Agencies' requests by idempotency key: the digest of the request and the answer given.
+    static let agencyRequests = Migration(id: "0016_agency_requests") { _ in
+        [
+            """
+            CREATE TABLE agency_requests (
+                caller TEXT NOT NULL,
+                idempotency_key TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                status INTEGER,
+                body TEXT,
+                at BIGINT NOT NULL,
+                PRIMARY KEY (caller, idempotency_key)
+            )
+            """,
         ]
     }
 }

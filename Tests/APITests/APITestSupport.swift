@@ -61,6 +61,7 @@ extension AccordNode {
         "liaison": [RoleGrant(role: "partner_liaison")],
         "clerk.north": [RoleGrant(role: "registry_clerk", office: "NORTH-1")],
         "representative": [RoleGrant(role: "legal_representative")],
+        "border.agency": [RoleGrant(role: "agency")],
     ]
 
     /// Runs `body` with an in-process client of this node's full router, after creating the test

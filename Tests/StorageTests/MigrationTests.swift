@@ -10,7 +10,7 @@ import Testing
     func migratingTwiceIsANoOpAndUnknownMigrationsAreRefused(_ database: TestDatabase) async throws {
         try await database.withStore { store, _ in
             #expect(try await Migrator(store: store).migrate() == [])
-            #expect(try await Migrator(store: store).applied() == ["0001_case_core", "0002_append_only_history", "0003_audit_log", "0004_field_encryption", "0005_users", "0006_api_tokens", "0007_sessions", "0008_exchange", "0009_exchange_checkpoints", "0010_readmission", "0011_workflows", "0012_readmission_case_file", "0013_triage", "0014_appointments", "0015_person_checks"])
+            #expect(try await Migrator(store: store).applied() == ["0001_case_core", "0002_append_only_history", "0003_audit_log", "0004_field_encryption", "0005_users", "0006_api_tokens", "0007_sessions", "0008_exchange", "0009_exchange_checkpoints", "0010_readmission", "0011_workflows", "0012_readmission_case_file", "0013_triage", "0014_appointments", "0015_person_checks", "0016_agency_requests"])
             try await store.database.raw("INSERT INTO accord_schema_migrations (id, applied_at) VALUES ('9999_from_the_future', 0)").run()
             await #expect(throws: StorageError.schemaTooNew([])) { try await Migrator(store: store).migrate() }
         }
