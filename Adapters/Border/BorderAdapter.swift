@@ -63,11 +63,7 @@ public struct BorderAdapter: Sendable {
     }
 
     static func list(_ response: AdapterResponse, system: String) throws -> BorderRecords.CrossingList {
-        guard response.status == 200 else {
-            let problem = try? response.decode(BorderRecords.Problem.self, system: system)
-            throw AdapterError.rejected(system, problem.map { "\($0.code): \($0.message)" } ?? "HTTP \(response.status)")
-        }
-        return try response.decode(BorderRecords.CrossingList.self, system: system)
+        try response.answer(BorderRecords.CrossingList.self, system: system)
     }
 
     /// The travel history as a check for the case file: the documents' crossings, newest first.

@@ -68,13 +68,4 @@ public enum BorderRecords {
         }
     }
 
-    public struct Problem: Codable, Sendable, Equatable {
-        public var code: String
-        public var message: String
-
-        public init(code: String, message: String) {
-            self.code = code
-            self.message = message
-        }
-    }
 }

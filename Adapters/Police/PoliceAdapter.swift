@@ -13,12 +13,6 @@ public struct PoliceAdapter: Sendable {
         self.client = client
     }
 
-    static func problem(_ response: AdapterResponse, system: String) -> AdapterError? {
-        guard response.status != 200 else { return nil }
-        let problem = try? response.decode(PoliceRecords.Problem.self, system: system)
-        return .rejected(system, problem.map { "\($0.code): \($0.message)" } ?? "HTTP \(response.status)")
-    }
-
     /// The documents against the lost and stolen database: one check per document.
     public func documents(_ person: AdapterSubject, context: AdapterCallContext) async -> [AdapterCheck] {
         let subject = person.minimised(to: client.manifest.fields)
@@ -28,10 +22,7 @@ public struct PoliceAdapter: Sendable {
         let result = await client.call(
             "sltd", context: context, sent: [.documents], cacheKey: "sltd|" + query.documents.map { "\($0.type):\($0.number):\($0.issuingCountry ?? "")" }.joined(separator: ","),
             request: { try .json("/police/v1/sltd/check", query) },
-            decode: { response -> PoliceRecords.DocumentResults in
-                if let problem = Self.problem(response, system: system) { throw problem }
-                return try response.decode(PoliceRecords.DocumentResults.self, system: system)
-            }
+            decode: { try $0.answer(PoliceRecords.DocumentResults.self, system: system) }
         )
         switch result {
         case .failure(let error):
@@ -71,10 +62,7 @@ public struct PoliceAdapter: Sendable {
             "watchlist", context: context, sent: sent,
             cacheKey: "watch|\(family)|\(subject.givenNames ?? "")|\(subject.dateOfBirth ?? "")|\(subject.nationality ?? "")",
             request: { try .json("/police/v1/watchlist/check", query) },
-            decode: { response -> PoliceRecords.PersonResult in
-                if let problem = Self.problem(response, system: system) { throw problem }
-                return try response.decode(PoliceRecords.PersonResult.self, system: system)
-            }
+            decode: { try $0.answer(PoliceRecords.PersonResult.self, system: system) }
         )
         switch result {
         case .failure(let error): return check(.notVerified, error.reason, problem: error.code)

@@ -39,6 +39,16 @@ public struct AdapterResponse: Sendable {
         self.body = body
     }
 
+    /// A 200 answer as `type`; any other status is `adapter.request_rejected` with the system's
+    /// own problem (`AdapterProblem`) when it sent one.
+    public func answer<T: Decodable>(_ type: T.Type, system: String) throws -> T {
+        guard status == 200 else {
+            let problem = try? decode(AdapterProblem.self, system: system)
+            throw AdapterError.rejected(system, problem.map { "\($0.code): \($0.message)" } ?? "HTTP \(status)")
+        }
+        return try decode(type, system: system)
+    }
+
     /// The body as `type`, or `adapter.bad_response` naming the system.
     public func decode<T: Decodable>(_ type: T.Type, system: String) throws -> T {
         do {
@@ -46,6 +56,17 @@ public struct AdapterResponse: Sendable {
         } catch {
             throw AdapterError.badResponse(system, "HTTP \(status), \(body.count) bytes that are not the expected JSON (\(String(describing: error).prefix(160)))")
         }
+    }
+}
+
+/// The problem body the border and police systems (and their simulators) answer with.
+public struct AdapterProblem: Codable, Sendable, Equatable {
+    public var code: String
+    public var message: String
+
+    public init(code: String, message: String) {
+        self.code = code
+        self.message = message
     }
 }
 
@@ -60,6 +81,8 @@ public final class AdapterClient: Sendable {
     let audit: any AdapterAuditSink
     let metrics: AdapterMetrics
     let tls: TLSConfiguration?
+    /// The API key or OAuth client secret, read once from where the manifest says.
+    let secret: String?
     let configurationProblem: AdapterError?
     private let token = Mutex<(value: String, expires: ContinuousClock.Instant)?>(nil)
 
@@ -83,6 +106,14 @@ public final class AdapterClient: Sendable {
         self.metrics = metrics
         var problem: AdapterError?
         var tls: TLSConfiguration?
+        var secret: String?
+        switch manifest.authentication {
+        case .apiKey(_, let location), .oauth2(_, _, let location, _):
+            secret = location.value()
+            if secret == nil { problem = .misconfigured(manifest.system, "the secret (\(location.describedLocation)) is missing or empty") }
+        default:
+            break
+        }
         if case .mutualTLS(let certificateFile, let keyFile, let trustRootsFile) = manifest.authentication {
             do {
                 var configuration = TLSConfiguration.makeClientConfiguration()
@@ -96,6 +127,7 @@ public final class AdapterClient: Sendable {
             }
         }
         self.tls = tls
+        self.secret = secret
         self.configurationProblem = problem
         metrics.breaker(manifest.system, .closed)
     }
@@ -120,7 +152,7 @@ public final class AdapterClient: Sendable {
             cached = true
             result = Self.decoded(response, system: system, decode)
         } else {
-            result = await attempts(check, cacheKey: cacheKey, request: request, decode: decode)
+            result = await attempts(cacheKey: cacheKey, request: request, decode: decode)
         }
         let elapsed = ContinuousClock.now - started
         metrics.call(system, outcome: Self.label(result), cached: cached, elapsed: elapsed)
@@ -133,7 +165,7 @@ public final class AdapterClient: Sendable {
     }
 
     private func attempts<Answer: Sendable>(
-        _ check: String, cacheKey: String?, request: @Sendable () throws -> AdapterRequest, decode: @Sendable (AdapterResponse) throws -> Answer
+        cacheKey: String?, request: @Sendable () throws -> AdapterRequest, decode: @Sendable (AdapterResponse) throws -> Answer
     ) async -> Result<Answer, AdapterError> {
         let deadline = ContinuousClock.now + manifest.timeouts.total
         if case .refused(let wait) = breaker.admit() { return .failure(.circuitOpen(system, until: wait)) }
@@ -156,6 +188,7 @@ public final class AdapterClient: Sendable {
             } catch {
                 outcome = .failure(.misconfigured(system, "the request could not be built (\(error))"))
             }
+            let failure: AdapterError
             switch outcome {
             case .success(let response) where response.status == 401 && !refreshedToken && isOAuth2:
                 // An expired or revoked token: fetch a new one once.
@@ -164,31 +197,27 @@ public final class AdapterClient: Sendable {
                 attempt -= 1
                 continue
             case .success(let response):
-                if let failure = Self.classify(response, system: system) {
-                    if failure.isRetryable, attempt < manifest.retries.attempts, deadline - .now > .milliseconds(10) {
-                        try? await Task.sleep(for: min(backoff(attempt: attempt, manifest.retries), deadline - .now))
-                        continue
+                guard let refused = Self.classify(response, system: system) else {
+                    let result = Self.decoded(response, system: system, decode)
+                    switch result {
+                    case .success:
+                        breaker.succeeded()
+                        if let cacheKey { cache.store(response, for: cacheKey) }
+                    case .failure(let error):
+                        error.countsAgainstSystem ? breaker.failed() : breaker.succeeded()
                     }
-                    failure.countsAgainstSystem ? breaker.failed() : breaker.neutral()
-                    return .failure(failure)
+                    return result
                 }
-                let result = Self.decoded(response, system: system, decode)
-                switch result {
-                case .success:
-                    breaker.succeeded()
-                    if let cacheKey { cache.store(response, for: cacheKey) }
-                case .failure(let error):
-                    error.countsAgainstSystem ? breaker.failed() : breaker.succeeded()
-                }
-                return result
+                failure = refused
             case .failure(let error):
-                if error.isRetryable, attempt < manifest.retries.attempts, deadline - .now > .milliseconds(10) {
-                    try? await Task.sleep(for: min(backoff(attempt: attempt, manifest.retries), deadline - .now))
-                    continue
-                }
-                error.countsAgainstSystem ? breaker.failed() : breaker.neutral()
-                return .failure(error)
+                failure = error
             }
+            if failure.isRetryable, attempt < manifest.retries.attempts, deadline - .now > .milliseconds(10) {
+                try? await Task.sleep(for: min(backoff(attempt: attempt, manifest.retries), deadline - .now))
+                continue
+            }
+            failure.countsAgainstSystem ? breaker.failed() : breaker.neutral()
+            return .failure(failure)
         }
     }
 
@@ -233,9 +262,8 @@ public final class AdapterClient: Sendable {
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
         outgoing.headers.replaceOrAdd(name: "User-Agent", value: "Accord adapter (\(system))")
         switch manifest.authentication {
-        case .apiKey(let header, let secret):
-            guard let key = secret.value() else { throw AdapterError.misconfigured(system, "the API key (\(secret.describedLocation)) is missing") }
-            outgoing.headers.replaceOrAdd(name: header, value: key)
+        case .apiKey(let header, _):
+            outgoing.headers.replaceOrAdd(name: header, value: secret ?? "")
         case .oauth2:
             let token = try await accessToken(within: budget)
             outgoing.headers.replaceOrAdd(name: "Authorization", value: "Bearer \(token)")
@@ -287,9 +315,8 @@ public final class AdapterClient: Sendable {
 
     /// The OAuth 2.0 client-credentials token, fetched when missing or within 30 s of expiry.
     func accessToken(within budget: Duration) async throws -> String {
-        guard case .oauth2(let tokenURL, let clientID, let secret, let scope) = manifest.authentication else { return "" }
+        guard case .oauth2(let tokenURL, let clientID, _, let scope) = manifest.authentication, let clientSecret = secret else { return "" }
         if let current = token.withLock({ $0 }), current.expires > .now + .seconds(30) { return current.value }
-        guard let clientSecret = secret.value() else { throw AdapterError.misconfigured(system, "the OAuth client secret (\(secret.describedLocation)) is missing") }
         var form = URLComponents()
         form.queryItems = [URLQueryItem(name: "grant_type", value: "client_credentials"), URLQueryItem(name: "client_id", value: clientID),
                            URLQueryItem(name: "client_secret", value: clientSecret)] + (scope.map { [URLQueryItem(name: "scope", value: $0)] } ?? [])

@@ -1,3 +1,4 @@
+import AdapterKit
 import BorderAdapter
 import Foundation
 import Hummingbird
@@ -9,14 +10,14 @@ struct BorderSimulator: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.get("border/v1/crossings") { request, _ in
             guard let number = request.uri.queryParameters["documentNumber"].map(String.init), !number.isEmpty else {
-                return Simulators.json(BorderRecords.Problem(code: "invalid_query", message: "documentNumber is required"), status: .badRequest)
+                return Simulators.json(AdapterProblem(code: "invalid_query", message: "documentNumber is required"), status: .badRequest)
             }
             let country = request.uri.queryParameters["issuingCountry"].map(String.init)
             return Simulators.json(BorderRecords.CrossingList(crossings: crossings { $0.document.number == number && (country == nil || $0.document.issuingCountry == country) }))
         }
         router.post("border/v1/crossings/search") { request, _ in
             guard let query = try await Simulators.body(request, as: BorderRecords.PersonQuery.self) else {
-                return Simulators.json(BorderRecords.Problem(code: "invalid_query", message: "familyName and dateOfBirth are required"), status: .badRequest)
+                return Simulators.json(AdapterProblem(code: "invalid_query", message: "familyName and dateOfBirth are required"), status: .badRequest)
             }
             let documents = Set(population.people.filter { Population.sameFamily(query.familyName, $0) && $0.dateOfBirth == query.dateOfBirth }.flatMap { $0.documents.map(\.number) })
             return Simulators.json(BorderRecords.CrossingList(crossings: crossings { documents.contains($0.document.number) }))

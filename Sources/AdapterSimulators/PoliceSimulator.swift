@@ -1,3 +1,4 @@
+import AdapterKit
 import Foundation
 import Hummingbird
 import PoliceAdapter
@@ -9,7 +10,7 @@ struct PoliceSimulator: Sendable {
     func register(on router: Router<BasicRequestContext>) {
         router.post("police/v1/sltd/check") { request, _ in
             guard let query = try await Simulators.body(request, as: PoliceRecords.DocumentCheck.self), !query.documents.isEmpty, query.documents.count <= 20 else {
-                return Simulators.json(PoliceRecords.Problem(code: "invalid_query", message: "between 1 and 20 documents, each with number and type"), status: .badRequest)
+                return Simulators.json(AdapterProblem(code: "invalid_query", message: "between 1 and 20 documents, each with number and type"), status: .badRequest)
             }
             return Simulators.json(PoliceRecords.DocumentResults(results: query.documents.map { document in
                 guard let reported = population.stolenDocuments.first(where: { $0.number == document.number && (document.issuingCountry == nil || $0.issuingCountry == document.issuingCountry) }) else {
@@ -21,7 +22,7 @@ struct PoliceSimulator: Sendable {
         }
         router.post("police/v1/watchlist/check") { request, _ in
             guard let query = try await Simulators.body(request, as: PoliceRecords.PersonQuery.self) else {
-                return Simulators.json(PoliceRecords.Problem(code: "invalid_query", message: "familyName is required"), status: .badRequest)
+                return Simulators.json(AdapterProblem(code: "invalid_query", message: "familyName is required"), status: .badRequest)
             }
             let entry = population.watchlist.first { entry in
                 Population.fold(entry.family) == Population.fold(query.familyName)

@@ -121,12 +121,12 @@ public struct AgencyOutcome: Codable, Sendable, Equatable {
 
 /// What the idempotency log says about a request's key: a repeat has no second effect.
 public enum IdempotencyClaim: Sendable, Equatable {
-        /// First time: go ahead, then `complete` (or `release` on failure).
-        case claimed
-        /// Done before with the same request: the stored answer.
-        case replay(status: Int, body: [UInt8])
-        /// The key was used for another request.
-        case conflict
+    /// First time: go ahead, then `complete` (or `release` on failure).
+    case claimed
+    /// Done before with the same request: the stored answer.
+    case replay(status: Int, body: [UInt8])
+    /// The key was used for another request.
+    case conflict
     /// The same request is being handled right now.
     case inProgress
 }

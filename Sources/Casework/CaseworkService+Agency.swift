@@ -128,17 +128,7 @@ extension CaseworkService {
     /// Keeps `result` as a check of each person and runs the workflows' reactions.
     private func record(_ result: PersonCheckResult, on persons: [Person.ID], by caller: Caller) async throws -> [AgencyOutcome.Effect] {
         var effects: [AgencyOutcome.Effect] = []
-        for person in persons {
-            let check = PersonCheck(id: .init(ids.next()), personID: person, source: result.source, kind: result.kind, check: result.check, at: result.at.truncatedToMilliseconds,
-                                    outcome: result.outcome, reference: result.reference, detail: result.detail, problem: nil, requestedBy: caller.user)
-            try await personChecks?.add([check])
-            guard let event = check.workflowEvent else { continue }
-            for record in try await cases.list(CaseFilter(open: true, personID: person, limit: CaseFilter.maximumLimit)).cases {
-                if try await react(to: event, on: record.id, summary: "\(check.source): \(check.detail)", by: caller) != nil {
-                    effects.append(.init(caseNumber: record.number.text, effect: "reaction:\(event)"))
-                }
-            }
-        }
+        for person in persons { effects += try await keep([result], of: person, by: caller).1 }
         return effects
     }
 }

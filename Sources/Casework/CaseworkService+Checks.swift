@@ -29,18 +29,28 @@ extension CaseworkService {
         guard let checker else { return [] }
         let purpose = caller.purpose ?? "registration checks"
         let results = await checker.check(person, requestedBy: caller.user, role: caller.role, purpose: purpose)
+        let (checks, _) = try await keep(results, of: person.id, by: caller)
+        try await audit.record(caller.event(.create, "person_checks", person.id.rawValue))
+        return checks
+    }
+
+    /// Keeps `results` as checks of the person, then runs the workflows' reaction to each
+    /// alarming one on the person's open cases. Returns the checks and what the reactions did.
+    func keep(_ results: [PersonCheckResult], of person: Person.ID, by caller: Caller) async throws -> ([PersonCheck], [AgencyOutcome.Effect]) {
         let checks = results.map {
-            PersonCheck(id: .init(ids.next()), personID: person.id, source: $0.source, kind: $0.kind, check: $0.check, at: $0.at.truncatedToMilliseconds,
+            PersonCheck(id: .init(ids.next()), personID: person, source: $0.source, kind: $0.kind, check: $0.check, at: $0.at.truncatedToMilliseconds,
                         outcome: $0.outcome, reference: $0.reference, detail: $0.detail, problem: $0.problem, requestedBy: caller.user)
         }
         try await personChecks?.add(checks)
-        try await audit.record(caller.event(.create, "person_checks", person.id.rawValue))
+        var effects: [AgencyOutcome.Effect] = []
         for check in checks {
             guard let event = check.workflowEvent else { continue }
-            for record in try await cases.list(CaseFilter(open: true, personID: person.id, limit: CaseFilter.maximumLimit)).cases {
-                try await react(to: event, on: record.id, summary: "\(check.source): \(check.detail)", by: caller)
+            for record in try await cases.list(CaseFilter(open: true, personID: person, limit: CaseFilter.maximumLimit)).cases {
+                if try await react(to: event, on: record.id, summary: "\(check.source): \(check.detail)", by: caller) != nil {
+                    effects.append(.init(caseNumber: record.number.text, effect: "reaction:\(event)"))
+                }
             }
         }
-        return checks
+        return (checks, effects)
     }
 }
