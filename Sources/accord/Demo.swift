@@ -1,6 +1,7 @@
 import AccordCore
 import AccordServer
 import ArgumentParser
+import Exchange
 import Foundation
 import Gateway
 import Hummingbird
@@ -84,6 +85,10 @@ struct Demo: AsyncParsableCommand {
             }
             let password = "demo-" + UUID().uuidString.prefix(8).lowercased()
             let token = try await Demo.demoUsers(belgium: belgium, morocco: morocco, password: password)
+            // Belgium's border service reports exits through the agency API with its own token.
+            try await Demo.ensure(belgium, "border.service", "Border service (agency system)", [RoleGrant(role: "agency")], password)
+            let agencyToken = try await belgium.authentication().issueToken(for: UserID("border.service")!, scopes: [.agencyReport], validity: 7 * 86_400,
+                                                                            tokens: SQLTokenRepository(store: belgium.store), by: .tool("demo"))
             if seedOnly {
                 await belgium.close()
                 await morocco.close()
@@ -133,7 +138,7 @@ struct Demo: AsyncParsableCommand {
                     for await (name, port) in ports {
                         bound[name] = port
                         if bound.count == 3 {
-                            announce(belgium: bound["belgium"] ?? 0, morocco: bound["morocco"] ?? 0, georgia: bound["georgia"] ?? 0, password: password, token: token,
+                            announce(belgium: bound["belgium"] ?? 0, morocco: bound["morocco"] ?? 0, georgia: bound["georgia"] ?? 0, password: password, token: token, agencyToken: agencyToken,
                                      hubPort: running.hub.listener.port, agencies: agencies)
                         }
                     }
@@ -149,7 +154,7 @@ struct Demo: AsyncParsableCommand {
         }
     }
 
-    func announce(belgium: Int, morocco: Int, georgia: Int, password: String, token: String, hubPort: Int, agencies: [SimulatedAgencies.Agency]) {
+    func announce(belgium: Int, morocco: Int, georgia: Int, password: String, token: String, agencyToken: String, hubPort: Int, agencies: [SimulatedAgencies.Agency]) {
         say("""
 
             Accord demo is running. Open both consoles side by side (English; add ?lang=fr for French).
@@ -164,6 +169,10 @@ struct Demo: AsyncParsableCommand {
               API (Belgium):                curl -H 'Authorization: Bearer \(token)' http://\(host):\(belgium)/api/v1/cases
               National systems (simulated, each its own process): \(agencies.map { "\($0.system) :\($0.port)" }.joined(separator: ", "))
                                             manifests in \(dataDir)/adapters; try registering a person with passport EP7731245 (SYR) in Belgium
+              Border exit (completes case BEL-RA-…-0101's notified transfer):
+                                            curl -H 'Authorization: Bearer \(agencyToken)' -H 'Idempotency-Key: exit-1' -H 'Content-Type: application/json' \\
+                                              -d '{"document":{"number":"VX4412873","issuingCountry":"MAR"},"at":"\(Timestamp.format(Date()))","crossingPoint":{"code":"BRU","name":"Brussels Airport"}}' \\
+                                              http://\(host):\(belgium)/api/v1/agency/exits
               PKI: \(dataDir)/federation/pki (development CA)
             Press Ctrl-C to stop.
 
