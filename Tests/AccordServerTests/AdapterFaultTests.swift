@@ -18,6 +18,7 @@ import Testing
             $0.cacheFor = .zero
             $0.retries.attempts = 2
             $0.retries.initialBackoff = .milliseconds(10)
+            $0.timeouts = .init(connect: .milliseconds(500), request: .seconds(1), total: .seconds(3))
         }
         let police = try PoliceAdapter(client: client)
         #expect(await police.documents(Self.document, context: officer).map(\.outcome) == [.hit])
@@ -26,8 +27,9 @@ import Testing
         for _ in 0..<3 {
             let started = ContinuousClock.now
             let checks = await police.documents(Self.document, context: officer)
-            // Fails at once (AsyncHTTPClient alone would retry until the deadline, 3 s per attempt); slack for a loaded machine.
-            #expect(ContinuousClock.now - started < .seconds(3), "a refused connection fails fast")
+            // Never longer than the manifest allows (two attempts of 1 s within a total of 3 s); on an
+            // idle machine a refused connection fails at once. Slack for a loaded machine.
+            #expect(ContinuousClock.now - started < .seconds(4), "a refused connection ends within the manifest's timeouts")
             #expect(checks.map(\.outcome) == [.notVerified] && checks[0].problem == "adapter.unavailable", "\(checks)")
         }
         #expect(client.breaker.state == .open)
@@ -76,12 +78,12 @@ import Testing
             $0.breaker = .init(failureThreshold: 10_000, openFor: .seconds(1))
             $0.rateLimit = .init(perSecond: 10_000, burst: 10_000)
             $0.retries = .init(attempts: 2, initialBackoff: .milliseconds(5), maximumBackoff: .milliseconds(20))
-            $0.timeouts = .init(connect: .seconds(1), request: .seconds(2), total: .seconds(3))
+            $0.timeouts = .init(connect: .seconds(5), request: .seconds(10), total: .seconds(20))
         }
         let police = try PoliceAdapter(client: client)
         let started = ContinuousClock.now
         let outcomes = await withTaskGroup(of: AdapterCheck.Outcome.self) { group in
-            for index in 0..<300 {
+            for index in 0..<200 {
                 group.addTask {
                     let subject = AdapterSubject(documents: [.init(kind: "passport", number: "X\(index)", issuingCountry: "MAR")])
                     return await police.documents(subject, context: officer)[0].outcome
@@ -91,14 +93,19 @@ import Testing
             for await outcome in group { all.append(outcome) }
             return all
         }
-        #expect(ContinuousClock.now - started < .seconds(15))
+        // Every call ends within its total timeout: none hangs.
+        #expect(ContinuousClock.now - started < .seconds(25))
         let failed = outcomes.filter { $0 == .notVerified }.count
-        #expect(outcomes.count == 300 && outcomes.allSatisfy { $0 == .noHit || $0 == .notVerified })
+        #expect(outcomes.count == 200 && outcomes.allSatisfy { $0 == .noHit || $0 == .notVerified })
         // With one retry, about 9 % fail (0.3²); some must, and most must not.
-        #expect(failed > 3 && failed < 80, "\(failed) failed")
+        #expect(failed > 2 && failed < 60, "\(failed) failed")
+        // Every failure is counted: in the audit trail and in the error counters, whatever its code.
         let calls = await simulator.audit.calls
-        #expect(calls.count == 300 && calls.filter { $0.outcome == "server_error" }.count == failed)
-        #expect(simulator.metrics.emitToString().contains(#"accord_adapter_errors_total{adapter="bel-police",code="server_error"} \#(failed)"#))
+        #expect(calls.count == 200 && calls.filter { $0.outcome != "answered" }.count == failed)
+        #expect(calls.filter { $0.outcome == "server_error" }.count > 0)
+        let counted = simulator.metrics.emitToString().split(separator: "\n").filter { $0.hasPrefix("accord_adapter_errors_total{adapter=\"bel-police\"") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }.reduce(0, +)
+        #expect(Int(counted) == failed, "errors counted \(counted), failed \(failed)")
     }
 
     @Test func theRateLimitAndDataMinimisationHold() async throws {
